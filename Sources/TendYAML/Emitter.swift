@@ -108,7 +108,8 @@ private func withOptionalCString<R>(_ string: String?, _ body: (UnsafeMutablePoi
 
 extension Node {
     /// A string scalar that reads back as the same string: plain when YAML would read it as a string,
-    /// double-quoted when plain text would turn into a number, bool or null, or would not parse.
+    /// double-quoted when plain text would turn into a number, bool or null (including YAML 1.1 bools such
+    /// as `yes`), or would not parse (see `ScalarResolution.needsQuotes`).
     public static func string(_ value: String) -> Node {
         .scalar(value, style: ScalarResolution.needsQuotes(value) ? .doubleQuoted : .plain)
     }

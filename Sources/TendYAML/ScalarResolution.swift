@@ -16,6 +16,8 @@ public enum ScalarResolution {
             case "tag:yaml.org,2002:str": return .string(scalar.value)
             case "tag:yaml.org,2002:int": if let i = parseInt(scalar.value) { return .int(i) }
             case "tag:yaml.org,2002:bool": if let b = parseBool(scalar.value) { return .bool(b) }
+            case "tag:yaml.org,2002:float":
+                if let d = parseFloat(scalar.value) ?? parseInt(scalar.value).map(Double.init) { return .float(d) }
             case "tag:yaml.org,2002:null": return .null
             default: break
             }
@@ -49,17 +51,19 @@ public enum ScalarResolution {
     }
 
     static func parseInt(_ text: String) -> Int? {
-        var body = Substring(text)
-        var sign = 1
-        if body.first == "-" || body.first == "+" {
-            sign = body.first == "-" ? -1 : 1
-            body = body.dropFirst()
+        // Core schema: `[-+]?[0-9]+`, `0o[0-7]+`, `0x[0-9a-fA-F]+`. The radix forms take no sign, before
+        // or after the prefix (Swift's `Int(_:radix:)` would accept "0x-5").
+        func digits(_ body: Substring, radix: Int) -> Int? {
+            guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.hexDigitValue ?? radix) < radix }) else { return nil }
+            return Int(body, radix: radix)
         }
-        guard !body.isEmpty else { return nil }
-        if body.hasPrefix("0x") { return Int(body.dropFirst(2), radix: 16).map { $0 * sign } }
-        if body.hasPrefix("0o") { return Int(body.dropFirst(2), radix: 8).map { $0 * sign } }
-        guard body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(body).map { $0 * sign }
+        if text.hasPrefix("0x") { return digits(text.dropFirst(2), radix: 16) }
+        if text.hasPrefix("0o") { return digits(text.dropFirst(2), radix: 8) }
+        var body = Substring(text)
+        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
+        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        // Whole text with its sign, so Int.min (whose magnitude is no Int) still parses.
+        return Int(text.hasPrefix("+") ? String(body) : text)
     }
 
     static func parseFloat(_ text: String) -> Double? {
@@ -74,12 +78,28 @@ public enum ScalarResolution {
         return Double(text)
     }
 
-    /// True when a plain scalar with this text would not read back as the same string.
+    /// True when a plain scalar with this text would not read back as the same string: it resolves to
+    /// something else under the core schema, a YAML 1.1 reader would take it for a bool (`yes`, `off`: the
+    /// file may be read by other tools too), or it is not valid as plain text (indicators, `: `, ` #`, edge
+    /// whitespace, line breaks, control characters).
     public static func needsQuotes(_ text: String) -> Bool {
         if case .string = resolvePlain(text) {} else { return true }
+        if yaml11Bools.contains(text) { return true }
         if text.isEmpty || text.first!.isWhitespace || text.last!.isWhitespace { return true }
         if let first = text.first, "!&*-?:,[]{}#|>@`\"'%".contains(first) { return true }
-        if text.contains(": ") || text.contains(" #") || text.contains("\n") || text.hasSuffix(":") { return true }
-        return false
+        if text.contains(": ") || text.contains(":\t") || text.contains(" #") || text.contains("\t#")
+            || text.hasSuffix(":") {
+            return true
+        }
+        // Line breaks (YAML 1.1 counts NEL, LS and PS too), control characters and BOMs only survive quoted.
+        return text.unicodeScalars.contains { scalar in
+            scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029
+                || scalar.value == 0xFEFF || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+        }
     }
+
+    private static let yaml11Bools: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
 }

@@ -1,0 +1,288 @@
+import Foundation
+import TendYAML
+
+/// The outcome of loading a config: the config when there were no errors, every diagnostic, and the text of
+/// every file read (for the source lines under diagnostics).
+public struct ConfigLoadResult: Sendable {
+    public var config: Config?
+    public var diagnostics: [Diagnostic]
+    public var sources: [String: String]
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Loads a config file and its includes, decodes every resource against the schema catalog, and checks the
+/// whole: all problems of all files are collected and reported together; nothing here touches the host.
+public struct ConfigLoader: Sendable {
+    public static let formatVersion = 1
+    static let topLevelKeys = ["tend", "include", "vars", "resources", "plugins"]
+
+    public var catalog: SchemaCatalog
+    public var host: HostFacts
+    /// The directory relative config paths are read from.
+    public var workingDirectory: String
+
+    public init(catalog: SchemaCatalog, host: HostFacts,
+                workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.catalog = catalog
+        self.host = host
+        self.workingDirectory = workingDirectory
+    }
+
+    /// Loads the config at `path` (as the user wrote it; diagnostics use that spelling).
+    public func load(path: String) -> ConfigLoadResult {
+        let session = LoadSession(loader: self)
+        return session.run(rootPath: path)
+    }
+
+    /// Loads a config from text, as if read from `path`; used by tests and by `tend import`'s round trip.
+    public func load(text: String, path: String) -> ConfigLoadResult {
+        let session = LoadSession(loader: self)
+        session.overrides[absolute(path)] = Array(text.utf8)
+        return session.run(rootPath: path)
+    }
+
+    func absolute(_ path: String) -> String {
+        PathNormalizer.absolute(path, home: host.home, base: workingDirectory)
+    }
+}
+
+/// One file of the config as read: its name for messages, its absolute path, and its parsed document.
+struct LoadedFile {
+    var name: String
+    var absolutePath: String
+    var root: Node
+}
+
+/// A resource mapping waiting to be decoded, with the file it came from.
+struct RawResource {
+    var node: Node
+    var file: LoadedFile
+}
+
+/// The mutable work of one load: files read, diagnostics found, and the pieces gathered from every file.
+final class LoadSession {
+    let loader: ConfigLoader
+    var overrides: [String: [UInt8]] = [:]
+    var diagnostics: [Diagnostic] = []
+    var sources: [String: String] = [:]
+    var files: [LoadedFile] = []
+    var loadedPaths: Set<String> = []
+    var digest = SHA256()
+    var rawVariables: [(name: String, node: Node, file: LoadedFile)] = []
+    var rawResources: [RawResource] = []
+    var pluginPaths: [String] = []
+    var variables: [String: Value] = [:]
+    var resolvingVariables: Set<String> = []
+    var variableNodes: [String: (node: Node, file: LoadedFile)] = [:]
+
+    init(loader: ConfigLoader) {
+        self.loader = loader
+    }
+
+    var host: HostFacts { loader.host }
+
+    func error(_ message: String, _ file: LoadedFile, _ mark: Mark, hint: String? = nil) {
+        diagnostics.append(.error(message, at: SourceLocation(file: file.name, mark: mark), hint: hint))
+    }
+
+    func run(rootPath: String) -> ConfigLoadResult {
+        let absoluteRoot = loader.absolute(rootPath)
+        loadFile(name: rootPath, absolutePath: absoluteRoot, chain: [], includedFrom: nil, isRoot: true)
+        resolveVariables()
+        var resources: [ResourceSpec] = []
+        for raw in rawResources {
+            resources.append(contentsOf: decodeResource(raw))
+        }
+        checkResources(resources)
+        let config: Config?
+        if diagnostics.contains(where: { $0.severity == .error }) || files.isEmpty {
+            config = nil
+        } else {
+            config = Config(rootPath: absoluteRoot, files: files.map(\.name),
+                            digest: "sha256:" + SHA256.hex(digest.finalize()),
+                            variables: variables, allResources: resources, plugins: pluginPaths)
+        }
+        return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources)
+    }
+
+    // MARK: Files and includes
+
+    private func readBytes(_ absolutePath: String) -> [UInt8]? {
+        if let bytes = overrides[absolutePath] { return bytes }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: absolutePath) else { return nil }
+        return [UInt8](data)
+    }
+
+    private func loadFile(name: String, absolutePath: String, chain: [(name: String, path: String)],
+                          includedFrom: SourceLocation?, isRoot: Bool) {
+        if let cycleStart = chain.firstIndex(where: { $0.path == absolutePath }) {
+            let names = chain[cycleStart...].map(\.name) + [name]
+            diagnostics.append(.error("include cycle: " + names.joined(separator: " -> "), at: includedFrom,
+                                      hint: "remove one of these includes"))
+            return
+        }
+        guard !loadedPaths.contains(absolutePath) else { return }
+        guard let bytes = readBytes(absolutePath) else {
+            if let includedFrom {
+                diagnostics.append(.error("included file '\(name)' not found", at: includedFrom,
+                                          hint: "include paths are relative to the file that includes them"))
+            } else {
+                diagnostics.append(.error("config file '\(name)' not found", at: nil,
+                                          hint: "pass one with -c FILE, or create ./tend.yaml (see examples/minimal.yaml)"))
+            }
+            return
+        }
+        loadedPaths.insert(absolutePath)
+        sources[name] = String(decoding: bytes, as: UTF8.self)
+        digest.update(Array(name.utf8) + [0])
+        digest.update(bytes)
+        digest.update([0])
+        let document: Node?
+        do {
+            document = try Parser().parse(bytes: bytes)
+        } catch let error as YAMLError {
+            diagnostics.append(.error(error.message, at: SourceLocation(file: name, mark: error.mark),
+                                      hint: Self.hint(for: error)))
+            return
+        } catch {
+            diagnostics.append(.error("\(error)", at: SourceLocation(file: name, mark: .start)))
+            return
+        }
+        guard let root = document, !root.isNull else {
+            diagnostics.append(.error("the config file is empty", at: SourceLocation(file: name, mark: .start),
+                                      hint: "start with 'tend: 1' and a 'resources:' list (see examples/minimal.yaml)"))
+            return
+        }
+        let file = LoadedFile(name: name, absolutePath: absolutePath, root: root)
+        guard let pairs = root.mapping else {
+            error("the top level of a config must be a mapping, found \(root.kindDescription)", file, root.mark,
+                  hint: "write 'tend: 1', then 'resources:' with a list of resources")
+            return
+        }
+        files.append(file)
+        checkDuplicateKeys(pairs, file)
+        var sawVersion = false
+        // Includes first, so that this file's vars override theirs and their resources come first.
+        let ordered = pairs.filter { $0.key.scalar?.value == "include" } + pairs.filter { $0.key.scalar?.value != "include" }
+        for pair in ordered {
+            guard let key = pair.key.scalar?.value else {
+                error("top-level keys must be strings", file, pair.key.mark)
+                continue
+            }
+            switch key {
+            case "tend":
+                sawVersion = true
+                checkVersion(pair.value, file)
+            case "include":
+                for item in stringItems(pair.value, file, what: "include") {
+                    let includeName = PathNormalizer.standardize(
+                        PathNormalizer.directory(of: name) + "/" + PathNormalizer.expandTilde(item.text, home: host.home))
+                    let displayName = item.text.hasPrefix("/") || item.text.hasPrefix("~")
+                        ? PathNormalizer.expandTilde(item.text, home: host.home) : includeName
+                    let includePath = PathNormalizer.absolute(item.text, home: host.home,
+                                                              base: PathNormalizer.directory(of: absolutePath))
+                    loadFile(name: displayName, absolutePath: includePath,
+                             chain: chain + [(name, absolutePath)],
+                             includedFrom: SourceLocation(file: name, mark: item.mark), isRoot: false)
+                }
+            case "vars":
+                guard let varPairs = pair.value.mapping else {
+                    if !pair.value.isNull {
+                        error("'vars' must be a mapping of names to values, found \(pair.value.kindDescription)",
+                              file, pair.value.mark)
+                    }
+                    continue
+                }
+                checkDuplicateKeys(varPairs, file)
+                for varPair in varPairs {
+                    guard let varName = varPair.key.scalar?.value else { continue }
+                    rawVariables.append((varName, varPair.value, file))
+                }
+            case "resources":
+                if pair.value.isNull { continue }
+                guard let items = pair.value.sequence else {
+                    error("'resources' must be a list, found \(pair.value.kindDescription)", file, pair.value.mark,
+                          hint: "write each resource as a list item starting with '- type: ...'")
+                    continue
+                }
+                for item in items {
+                    rawResources.append(RawResource(node: item, file: file))
+                }
+            case "plugins":
+                for item in stringItems(pair.value, file, what: "plugins") {
+                    pluginPaths.append(PathNormalizer.absolute(item.text, home: host.home,
+                                                               base: PathNormalizer.directory(of: absolutePath)))
+                }
+            default:
+                error("unknown top-level key '\(key)'" + Suggestion.phrase(for: key, in: ConfigLoader.topLevelKeys),
+                      file, pair.key.mark, hint: "a config has tend, include, vars, resources and plugins")
+            }
+        }
+        if isRoot && !sawVersion {
+            error("missing format version", file, root.mark,
+                  hint: "add 'tend: \(ConfigLoader.formatVersion)' as the first line")
+        }
+    }
+
+    private static func hint(for error: YAMLError) -> String? {
+        switch error {
+        case .invalidUTF8: return "save the file as UTF-8"
+        case .tooDeep: return "flatten the structure; tend configs need only a few levels"
+        case .tooLarge: return "aliases that refer to aliases multiply; expand fewer of them"
+        case .undefinedAlias: return "define the anchor with '&name' before using '*name'"
+        case .multipleDocuments: return "remove the '---' separator, or move the second document to an included file"
+        case .syntax(let message, _):
+            if message.hasPrefix("unterminated quoted string") { return "close the string with the same quote" }
+            return nil
+        default: return nil
+        }
+    }
+
+    private func checkVersion(_ node: Node, _ file: LoadedFile) {
+        let supported = ConfigLoader.formatVersion
+        if let scalar = node.scalar, case .int(let version) = ScalarResolution.resolve(scalar, tag: node.tag),
+           version == supported {
+            return
+        }
+        let shown = node.scalar.map { "'\($0.value)'" } ?? node.kindDescription
+        error("unsupported format version \(shown); this tend reads version \(supported)", file, node.mark,
+              hint: "write 'tend: \(supported)'")
+    }
+
+    /// Duplicate keys in one mapping are an error YAML parsers let through; the later one would win silently.
+    func checkDuplicateKeys(_ pairs: [Pair], _ file: LoadedFile) {
+        guard pairs.count > 1 else { return }
+        var seen: [String: Mark] = [:]
+        for pair in pairs {
+            guard let key = pair.key.scalar?.value else { continue }
+            if let first = seen[key] {
+                error("duplicate key '\(key)' (first written at \(first.line):\(first.column))", file, pair.key.mark,
+                      hint: "remove one of them")
+            } else {
+                seen[key] = pair.key.mark
+            }
+        }
+    }
+
+    /// A string or a list of strings, as (text, mark) items; anything else is reported.
+    func stringItems(_ node: Node, _ file: LoadedFile, what: String) -> [(text: String, mark: Mark)] {
+        if let scalar = node.scalar, !node.isNull { return [(scalar.value, node.mark)] }
+        if node.isNull { return [] }
+        guard let items = node.sequence else {
+            error("'\(what)' must be a string or a list of strings, found \(node.kindDescription)", file, node.mark)
+            return []
+        }
+        var result: [(String, Mark)] = []
+        for item in items {
+            guard let scalar = item.scalar, !item.isNull else {
+                error("'\(what)' items must be strings, found \(item.kindDescription)", file, item.mark)
+                continue
+            }
+            result.append((scalar.value, item.mark))
+        }
+        return result
+    }
+}

@@ -1,0 +1,60 @@
+/// Everything the engine knows about a resource type without talking to the host: its parameters, its key,
+/// the sugar it accepts, its cross-parameter rules and the dependencies it implies.
+public struct TypeSchema: Sendable {
+    /// A rule over several parameters that a per-parameter check cannot express.
+    public enum Rule: Sendable, Hashable {
+        /// At most one of these may be set.
+        case mutuallyExclusive([String])
+        /// At least one of these must be set when the resource is present.
+        case oneRequired([String])
+    }
+
+    public var name: String
+    /// One line for `tend types`.
+    public var summary: String
+    public var parameters: [ParameterSchema]
+    /// True when `packages: [a, b]` expands to one resource per package, each with the key set.
+    public var acceptsPackageList: Bool
+    public var rules: [Rule]
+    /// Resources this type depends on when the config declares them (a git-clone needs `apt:git`).
+    public var impliedDependencies: [Address]
+    /// A complete resource as YAML, shown by `tend types TYPE`.
+    public var example: String
+
+    public init(
+        name: String, summary: String, parameters: [ParameterSchema], acceptsPackageList: Bool = false,
+        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String
+    ) {
+        self.name = name
+        self.summary = summary
+        self.parameters = parameters
+        self.acceptsPackageList = acceptsPackageList
+        self.rules = rules
+        self.impliedDependencies = impliedDependencies
+        self.example = example
+    }
+
+    /// The parameter that names the resource in its address.
+    public var keyParameter: ParameterSchema {
+        parameters.first(where: \.isKey) ?? parameters[0]
+    }
+
+    public func parameter(_ name: String) -> ParameterSchema? {
+        parameters.first { $0.name == name }
+    }
+}
+
+/// The set of type schemas a config is checked against; the CLI builds it from the registered types.
+public struct SchemaCatalog: Sendable {
+    public private(set) var types: [String: TypeSchema]
+
+    public init(_ schemas: [TypeSchema]) {
+        types = Dictionary(schemas.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public subscript(name: String) -> TypeSchema? { types[name] }
+
+    public var names: [String] { types.keys.sorted() }
+
+    public var all: [TypeSchema] { names.map { types[$0]! } }
+}

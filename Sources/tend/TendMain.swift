@@ -1,0 +1,8 @@
+import TendCLI
+
+@main
+enum TendMain {
+    static func main() async {
+        await Tend.main()
+    }
+}
