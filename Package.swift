@@ -30,12 +30,12 @@ let package = Package(
         .target(name: "TendTestSupport", dependencies: ["TendCore"]),
 
         .testTarget(name: "TendYAMLTests", dependencies: ["TendYAML"]),
+        .testTarget(name: "TendCoreTests", dependencies: ["TendCore", "TendTestSupport"]),
         .testTarget(
-            name: "TendCoreTests",
-            dependencies: ["TendCore", "TendTestSupport"],
+            name: "TendResourcesTests",
+            dependencies: ["TendResources", "TendTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TendResourcesTests", dependencies: ["TendResources", "TendTestSupport"]),
         .testTarget(name: "TendCLITests", dependencies: ["TendCLI", "TendResources", "TendTestSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -95,6 +95,7 @@ final class LoadSession {
             resources.append(contentsOf: decodeResource(raw))
         }
         checkResources(resources)
+        sortDiagnostics()
         let config: Config?
         if diagnostics.contains(where: { $0.severity == .error }) || files.isEmpty {
             config = nil
@@ -104,6 +105,19 @@ final class LoadSession {
                             variables: variables, allResources: resources, plugins: pluginPaths)
         }
         return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources)
+    }
+
+    /// Files in load order, each file's problems by position; problems with no place first.
+    private func sortDiagnostics() {
+        let fileOrder = Dictionary(files.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        diagnostics = diagnostics.enumerated().sorted { a, b in
+            func key(_ d: Diagnostic) -> (Int, Int, Int) {
+                guard let location = d.location else { return (-1, 0, 0) }
+                return (fileOrder[location.file] ?? Int.max, location.mark.line, location.mark.column)
+            }
+            let (ka, kb) = (key(a.element), key(b.element))
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
     }
 
     // MARK: Files and includes

@@ -30,7 +30,6 @@ extension LoadSession {
                     hint: "outputs come from resources in the same config"))
             }
         }
-        guard !diagnostics.contains(where: { $0.severity == .error }) else { return }
         let active = resources.filter(\.isActive)
         let graph = DependencyGraph(resources: active, catalog: loader.catalog)
         if let cycle = graph.findCycle() {

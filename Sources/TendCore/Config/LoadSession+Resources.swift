@@ -34,6 +34,9 @@ extension LoadSession {
         let outputs = OutputSink()
         var outputParameters: [(String, Int)] = []
         var failed = false
+        // Parameters written but not decoded, and unknown names: a later "missing" message would repeat them.
+        var attempted: Set<String> = []
+        var unknownParameters = 0
 
         for pair in pairs {
             guard let key = pair.key.scalar?.value else {
@@ -43,6 +46,7 @@ extension LoadSession {
             }
             if key == "type" { continue }
             let before = outputs.items.count
+            attempted.insert(key)
             if key == "id", schema.parameter("id") == nil {
                 meta.id = metaString(pair.value, file, name: "id")
             } else if MetaParameters.names.contains(key), schema.parameter(key) == nil {
@@ -63,7 +67,7 @@ extension LoadSession {
                 guard let value = typedValue(pair.value, kind: parameter.kind, name: key, type: schema.name,
                                              file: file, base: base, outputs: outputs) else { failed = true; continue }
                 if let allowed = parameter.allowedValues, let text = value.stringValue, !allowed.contains(text) {
-                    error("'\(text)' is not a valid \(key) for type \(schema.name)"
+                    error("'\(text)' is not a valid value for '\(key)' of type \(schema.name)"
                           + Suggestion.phrase(for: text, in: allowed), file, pair.value.mark,
                           hint: "expected one of: " + allowed.joined(separator: ", "))
                     failed = true
@@ -77,6 +81,7 @@ extension LoadSession {
                     + (schema.acceptsPackageList ? [MetaParameters.packageList] : [])
                 error("unknown parameter '\(key)' for type \(schema.name)" + Suggestion.phrase(for: key, in: candidates),
                       file, pair.key.mark, hint: "run 'tend types \(schema.name)' to see its parameters")
+                unknownParameters += 1
                 failed = true
             }
         }
@@ -90,7 +95,7 @@ extension LoadSession {
         let ensure = meta.ensure ?? .present
         // Resource-level rules are checked once, before sugar multiplies the resource.
         for parameter in schema.parameters where parameter.required {
-            if parameters[parameter.name] != nil { continue }
+            if parameters[parameter.name] != nil || attempted.contains(parameter.name) || unknownParameters > 0 { continue }
             if parameter.isKey && (packageItems != nil || (parameter.name == "id" && meta.id != nil)) { continue }
             if ensure == .absent && !parameter.isKey { continue }
             if failed && packageItems == nil && parameter.isKey && meta.id != nil { continue }
@@ -109,7 +114,7 @@ extension LoadSession {
                     failed = true
                 }
             case .oneRequired(let names):
-                if ensure == .present && !names.contains(where: { parameters[$0] != nil }) {
+                if ensure == .present && unknownParameters == 0 && !names.contains(where: { attempted.contains($0) }) {
                     error("a \(schema.name) needs " + names.map { "'\($0)'" }.joined(separator: " or "), file, node.mark,
                           hint: "add one of them")
                     failed = true
@@ -203,7 +208,7 @@ extension LoadSession {
         case "ensure":
             guard let text = metaString(node, file, name: key) else { return }
             guard let ensure = ResourceSpec.Ensure(rawValue: text) else {
-                error("'\(text)' is not a valid ensure" + Suggestion.phrase(for: text, in: MetaParameters.ensureValues),
+                error("'\(text)' is not a valid value for 'ensure'" + Suggestion.phrase(for: text, in: MetaParameters.ensureValues),
                       file, node.mark, hint: "expected present or absent")
                 return
             }

@@ -250,7 +250,7 @@ extension LoadSession {
     private func hintFor(_ kind: ParameterKind) -> String? {
         switch kind {
         case .bool: return "write true or false"
-        case .mode: return "quote it: mode: \"0644\""
+        case .mode: return "write the permission bits in octal, quoted: mode: \"0644\""
         case .int: return "write a whole number such as 1"
         case .list: return "write a list: [a, b]"
         default: return nil
