@@ -73,7 +73,12 @@ final class LoadSession {
     var rawResources: [RawResource] = []
     var pluginPaths: [String] = []
     var variables: [String: Value] = [:]
-    var resolvingVariables: Set<String> = []
+    /// Variables being resolved, outermost first: the path of a loop between them.
+    var resolvingVariables: [String] = []
+    /// Addresses of resources that were declared but had errors, and types with a resource whose key could not
+    /// be read: references to them get no second "does not declare" error.
+    var undecodedAddresses: Set<Address> = []
+    var typesWithUndecodedKeys: Set<String> = []
     var variableNodes: [String: (node: Node, file: LoadedFile)] = [:]
 
     init(loader: ConfigLoader) {

@@ -15,14 +15,19 @@ extension LoadSession {
             }
         }
         let addressNames = allAddresses.map(\.description)
+        // A reference to a resource that had its own errors is not a second problem.
+        func isDeclared(_ address: Address) -> Bool {
+            allAddresses.contains(address) || undecodedAddresses.contains(address)
+                || typesWithUndecodedKeys.contains(address.type)
+        }
         for resource in resources {
-            for (address, location) in resource.dependsOnLocations where !allAddresses.contains(address) {
+            for (address, location) in resource.dependsOnLocations where !isDeclared(address) {
                 diagnostics.append(.error(
                     "\(resource.address) depends on \(address), which the config does not declare"
                         + Suggestion.phrase(for: address.description, in: addressNames),
                     at: location, hint: "declare \(address), or remove it from dependsOn"))
             }
-            for reference in resource.outputReferences where !allAddresses.contains(reference.address) {
+            for reference in resource.outputReferences where !isDeclared(reference.address) {
                 diagnostics.append(.error(
                     "\(reference.placeholder) refers to \(reference.address), which the config does not declare"
                         + Suggestion.phrase(for: reference.address.description, in: addressNames),

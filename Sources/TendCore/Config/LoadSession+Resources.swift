@@ -49,6 +49,12 @@ extension LoadSession {
             attempted.insert(key)
             if key == "id", schema.parameter("id") == nil {
                 meta.id = metaString(pair.value, file, name: "id")
+                if meta.id?.isEmpty == true {
+                    error("'id' is empty; it names the resource", file, pair.value.mark,
+                          hint: "give it a name, or remove it to use the \(schema.keyParameter.name)")
+                    meta.id = nil
+                    failed = true
+                }
             } else if MetaParameters.names.contains(key), schema.parameter(key) == nil {
                 decodeMeta(key, pair.value, file, schema: schema, into: &meta)
             } else if key == MetaParameters.packageList, schema.acceptsPackageList {
@@ -58,6 +64,10 @@ extension LoadSession {
                       case .list(let items) = value else { failed = true; continue }
                 if items.isEmpty {
                     error("'packages' is empty", file, pair.value.mark, hint: "list at least one package")
+                    failed = true
+                }
+                if items.contains(where: { $0.text.isEmpty }) {
+                    error("'packages' has an empty name", file, pair.value.mark, hint: "remove the empty item")
                     failed = true
                 }
                 let marks = pair.value.sequence?.map(\.mark) ?? Array(repeating: pair.value.mark, count: items.count)
@@ -70,6 +80,12 @@ extension LoadSession {
                     error("'\(text)' is not a valid value for '\(key)' of type \(schema.name)"
                           + Suggestion.phrase(for: text, in: allowed), file, pair.value.mark,
                           hint: "expected one of: " + allowed.joined(separator: ", "))
+                    failed = true
+                    continue
+                }
+                if parameter.isKey, value.text.isEmpty {
+                    error("'\(key)' of type \(schema.name) is empty; it names the resource", file, pair.value.mark,
+                          hint: "write '\(key):\(parameter.example.map { " \($0)" } ?? " ...")'")
                     failed = true
                     continue
                 }
@@ -96,7 +112,8 @@ extension LoadSession {
         // Resource-level rules are checked once, before sugar multiplies the resource.
         for parameter in schema.parameters where parameter.required {
             if parameters[parameter.name] != nil || attempted.contains(parameter.name) || unknownParameters > 0 { continue }
-            if parameter.isKey && (packageItems != nil || (parameter.name == "id" && meta.id != nil)) { continue }
+            if parameter.isKey && (packageItems != nil || attempted.contains(MetaParameters.packageList)
+                                   || (parameter.name == "id" && meta.id != nil)) { continue }
             if ensure == .absent && !parameter.isKey { continue }
             if failed && packageItems == nil && parameter.isKey && meta.id != nil { continue }
             let example = parameter.example.map { " \($0)" } ?? " ..."
@@ -116,7 +133,7 @@ extension LoadSession {
             case .oneRequired(let names):
                 if ensure == .present && unknownParameters == 0 && !names.contains(where: { attempted.contains($0) }) {
                     error("a \(schema.name) needs " + names.map { "'\($0)'" }.joined(separator: " or "), file, node.mark,
-                          hint: "add one of them")
+                          hint: names.count == 1 ? "add '\(names[0]):'" : "add one of them")
                     failed = true
                 }
             }
@@ -130,7 +147,11 @@ extension LoadSession {
             }
             sensitive.insert(name)
         }
-        if failed || meta.failed { return [] }
+        if failed || meta.failed {
+            rememberUndecoded(schema: schema, id: meta.id, key: parameters[keyName], packages: packageItems?.map(\.0),
+                              keyAttempted: attempted.contains(keyName) || attempted.contains(MetaParameters.packageList))
+            return []
+        }
 
         var references: [OutputReference] = []
         var cursor = 0
@@ -165,6 +186,23 @@ extension LoadSession {
             if meta.id != nil { result.address.key = item.text }
             result.dependsOnLocations = meta.dependsOn
             return result
+        }
+    }
+
+    /// Records the addresses a resource with errors would have declared, so that resources referring to it are
+    /// not also reported as referring to something undeclared.
+    private func rememberUndecoded(schema: TypeSchema, id: String?, key: Value?, packages: [Value]?, keyAttempted: Bool) {
+        func address(_ key: String) -> Address {
+            Address(type: schema.name, key: schema.keyParameter.kind == .path ? PathNormalizer.addressForm(key, home: host.home) : key)
+        }
+        if let packages {
+            undecodedAddresses.formUnion(packages.map { address($0.text) })
+        } else if let id {
+            undecodedAddresses.insert(Address(type: schema.name, key: id))
+        } else if let key {
+            undecodedAddresses.insert(address(key.text))
+        } else if keyAttempted {
+            typesWithUndecodedKeys.insert(schema.name)
         }
     }
 

@@ -16,13 +16,19 @@ extension LoadSession {
     func variable(_ name: String) -> Value? {
         if let value = variables[name] { return value }
         guard let (node, file) = variableNodes[name] else { return nil }
-        if resolvingVariables.contains(name) {
-            error("variable '\(name)' refers to itself", file, node.mark, hint: "break the loop between variables")
+        if let start = resolvingVariables.firstIndex(of: name) {
+            let loop = resolvingVariables[start...] + [name]
+            if loop.count == 2 {
+                error("variable '\(name)' refers to itself", file, node.mark, hint: "give it a value that does not use ${vars.\(name)}")
+            } else {
+                error("variables refer to each other in a loop: " + loop.joined(separator: " -> "), file, node.mark,
+                      hint: "break the loop between variables")
+            }
             variables[name] = .string("")
             return variables[name]
         }
-        resolvingVariables.insert(name)
-        defer { resolvingVariables.remove(name) }
+        resolvingVariables.append(name)
+        defer { resolvingVariables.removeLast() }
         let value = genericValue(node, file, parameter: "vars.\(name)", outputs: nil) ?? .null
         variables[name] = value
         return value

@@ -1,0 +1,47 @@
+/// A command to run: an argv array (never a shell string built from values) and how to run it.
+public struct Command: Sendable, Hashable, CustomStringConvertible {
+    /// The program and its arguments; the program is looked up on PATH when it has no slash.
+    public var arguments: [String]
+    /// Variables added to (or replacing those of) tend's environment.
+    public var environment: [String: String]
+    public var workingDirectory: String?
+    /// Bytes written to the command's standard input, which is then closed; nil gives it /dev/null.
+    public var input: [UInt8]?
+    /// Seconds before the command is terminated; nil waits for ever.
+    public var timeout: Double?
+    /// Needs root: run through `sudo -n` when tend is not root.
+    public var privileged: Bool
+
+    public init(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
+                input: [UInt8]? = nil, timeout: Double? = nil, privileged: Bool = false) {
+        precondition(!arguments.isEmpty, "a command needs a program")
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.input = input
+        self.timeout = timeout
+        self.privileged = privileged
+    }
+
+    /// The command as a person would type it, each argument quoted for a POSIX shell where needed.
+    public var description: String {
+        let prefix = environment.keys.sorted().map { "\($0)=\(ShellQuoting.quote(environment[$0]!))" }
+        return (prefix + arguments.map(ShellQuoting.quote)).joined(separator: " ")
+    }
+}
+
+/// POSIX shell quoting, for showing commands and for values tend writes into shell profiles.
+public enum ShellQuoting {
+    /// The text as one shell word that the shell reads literally: bare when safe, else single-quoted.
+    public static func quote(_ text: String) -> String {
+        if !text.isEmpty, text.unicodeScalars.allSatisfy({ safe.contains($0) }) { return text }
+        return singleQuoted(text)
+    }
+
+    /// Always single-quoted, with `'` written as `'\''`.
+    public static func singleQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private static let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_".unicodeScalars)
+}

@@ -1,0 +1,53 @@
+/// A kind of resource: its schema, and how to read it from the host.
+///
+/// Refresh takes every resource of the type at once so that one host query serves them all; it never changes
+/// the host, and it reports resources it cannot read as absent with a note rather than failing the whole type
+/// when only one of them is affected.
+public protocol ResourceType: Sendable {
+    var schema: TypeSchema { get }
+
+    /// The current state of each resource, keyed by address; a missing key means absent.
+    func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation]
+
+    /// A short sentence for the plan ("Install package ripgrep").
+    func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
+                 observation: Observation?) -> String
+}
+
+extension ResourceType {
+    public var name: String { schema.name }
+
+    public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
+                        observation: Observation?) -> String {
+        let noun = "\(schema.name) \(resource.address.key)"
+        switch operation {
+        case .create: return "Create \(noun)"
+        case .modify:
+            return "Update \(noun): " + changes.map(\.name).joined(separator: ", ")
+        case .recreate: return "Replace \(noun)"
+        case .destroy: return "Remove \(noun)"
+        case .release: return "Stop managing \(noun) (left as it is)"
+        }
+    }
+}
+
+/// The resource types tend knows, handed to the engine by the CLI.
+public struct TypeRegistry: Sendable {
+    public private(set) var types: [String: any ResourceType]
+    private var order: [String]
+
+    public init(_ types: [any ResourceType]) {
+        self.types = [:]
+        self.order = []
+        for type in types where self.types[type.schema.name] == nil {
+            self.types[type.schema.name] = type
+            order.append(type.schema.name)
+        }
+    }
+
+    public subscript(name: String) -> (any ResourceType)? { types[name] }
+
+    public var catalog: SchemaCatalog { SchemaCatalog(order.map { types[$0]!.schema }) }
+
+    public var all: [any ResourceType] { order.map { types[$0]! } }
+}
