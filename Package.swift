@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -16,21 +17,26 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        .target(name: "TendYAML", dependencies: ["CYaml"]),
-        .target(name: "TendCore", dependencies: ["TendYAML"]),
-        .target(name: "TendResources", dependencies: ["TendCore"]),
+        .target(name: "TendYAML", dependencies: ["CYaml"], exclude: ["README.md"]),
+        .target(
+            name: "TendCore",
+            dependencies: ["TendYAML", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
+        ),
+        .target(name: "TendResources", dependencies: ["TendCore"], exclude: ["README.md"]),
         .target(
             name: "TendCLI",
             dependencies: [
                 "TendCore", "TendResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(name: "tend", dependencies: ["TendCLI"]),
-        .target(name: "TendTestSupport", dependencies: ["TendCore"]),
+        .target(name: "TendTestSupport", dependencies: ["TendCore"], exclude: ["README.md"]),
 
         .testTarget(name: "TendYAMLTests", dependencies: ["TendYAML"]),
-        .testTarget(name: "TendCoreTests", dependencies: ["TendCore", "TendTestSupport"]),
+        .testTarget(name: "TendCoreTests", dependencies: ["TendCore", "TendTestSupport"], exclude: ["Snapshots"]),
         .testTarget(
             name: "TendResourcesTests",
             dependencies: ["TendResources", "TendTestSupport"],
@@ -39,7 +45,8 @@ let package = Package(
         .testTarget(name: "TendCLITests", dependencies: ["TendCLI", "TendResources", "TendTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["tend", "TendTestSupport"]
+            dependencies: ["tend", "TendTestSupport"],
+            exclude: ["Snapshots"]
         ),
     ]
 )

@@ -12,7 +12,7 @@ struct SchemaCommand: ParsableCommand {
         at it with a first line in tend.yaml:
           # yaml-language-server: $schema=./tend.schema.json
 
-        Example:
+        Examples:
           tend schema > tend.schema.json
         """
     )

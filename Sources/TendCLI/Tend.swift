@@ -18,7 +18,7 @@ public struct Tend: AsyncParsableCommand {
           tend schema > tend.schema.json
         """,
         version: version,
-        subcommands: [ValidateCommand.self, TypesCommand.self, SchemaCommand.self]
+        subcommands: [ValidateCommand.self, PlanCommand.self, TypesCommand.self, SchemaCommand.self]
     )
 
     public init() {}

@@ -19,8 +19,9 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let (path, result) = ConfigReport.load(options)
-        guard let config = result.config else { throw ExitCode(1) }
+        let context = CommandContext(options: options)
+        guard let config = context.loadConfig() else { throw ExitCode(1) }
+        let path = options.configPath()
         let active = config.resources.count
         let total = config.allResources.count
         let skipped = total == active ? "" : " (\(total - active) skipped by 'when' on this host)"

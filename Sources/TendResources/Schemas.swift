@@ -216,7 +216,7 @@ public enum BuiltinSchemas {
         name: "script", summary: "anything a shell script can check and do",
         parameters: [
             ParameterSchema("id", .string, key: true, summary: "the name in the resource's address", example: "rustup"),
-            ParameterSchema("check", .string, required: true,
+            ParameterSchema("check", .string, required: true, comparison: .createOnly,
                             summary: "shell text that exits 0 when the resource is present", example: "command -v rustup"),
             ParameterSchema("create", .string, comparison: .createOnly,
                             summary: "shell text that makes it present", example: "./scripts/install-rustup.sh"),

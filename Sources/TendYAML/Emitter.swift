@@ -43,10 +43,13 @@ public struct Emitter: Sendable {
             }
         }
 
-        func emitNode(_ node: Node) throws {
+        func emitNode(_ node: Node, isKey: Bool = false) throws {
             let tag = node.tag
             switch node.content {
-            case .scalar(let scalar):
+            case .scalar(var scalar):
+                // libyaml quotes an empty plain key (''), which would turn a null key into a string; `~` is the
+                // same null and may stay plain.
+                if isKey, tag == nil, scalar.style == .plain, scalar.value.isEmpty { scalar.value = "~" }
                 let style: yaml_scalar_style_t
                 switch scalar.style {
                 case .plain: style = YAML_ANY_SCALAR_STYLE
@@ -81,7 +84,7 @@ public struct Emitter: Sendable {
                     }
                 }
                 for pair in pairs {
-                    try emitNode(pair.key)
+                    try emitNode(pair.key, isKey: true)
                     try emitNode(pair.value)
                 }
                 try emitEvent { yaml_mapping_end_event_initialize($0) }
@@ -89,7 +92,10 @@ public struct Emitter: Sendable {
         }
 
         try emitEvent { yaml_stream_start_event_initialize($0, YAML_UTF8_ENCODING) }
-        try emitEvent { yaml_document_start_event_initialize($0, nil, nil, nil, 1) }
+        // A document that is only an empty plain scalar would be written as a blank line, which reads back as
+        // no document at all; an explicit `---` keeps it a (null) document.
+        let isBlank = node.tag == nil && node.scalar.map { $0.style == .plain && $0.value.isEmpty } == true
+        try emitEvent { yaml_document_start_event_initialize($0, nil, nil, nil, isBlank ? 0 : 1) }
         try emitNode(node)
         try emitEvent { yaml_document_end_event_initialize($0, 1) }
         try emitEvent { yaml_stream_end_event_initialize($0) }

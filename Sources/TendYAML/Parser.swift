@@ -2,9 +2,10 @@ internal import CYaml
 
 /// Reads one YAML document into a `Node` tree with libyaml's event API.
 ///
-/// Anchors and aliases are resolved (an alias yields a copy of its anchored node), merge keys `<<` are
-/// applied, and marks are 1-based. Nesting depth and alias expansion are capped, so hostile input fails with
-/// an error rather than exhausting the stack or memory.
+/// Anchors and aliases are resolved (an alias yields a copy of its anchored node, marked where the alias is
+/// written; the nodes inside keep their own marks), merge keys `<<` are applied, and marks are 1-based.
+/// Nesting depth and alias expansion are capped, so hostile input fails with an error rather than exhausting
+/// the stack or memory.
 public struct Parser: Sendable {
     /// The deepest nesting of collections accepted.
     public var maxDepth: Int
@@ -131,7 +132,10 @@ public struct Parser: Sendable {
 
     /// The place of the first byte that is not part of valid UTF-8, or nil when all bytes are valid.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Mark? {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return nil }
+        // Fast path: the standard library's validation (non-generic, so quick even in debug builds) repairs
+        // nothing in valid text; the scalar-by-scalar walk runs only to place an error.
+        let repaired = String(decoding: bytes, as: UTF8.self)
+        if repaired.utf8.count == bytes.count, repaired.utf8.elementsEqual(bytes) { return nil }
         var bad: Mark?
         walk(bytes) { _, mark, scalar in
             if scalar == nil { bad = mark }
@@ -186,6 +190,8 @@ private struct TreeBuilder {
         var items: [Node] = []
         /// Nodes in this collection, counting itself and every node its aliases copy.
         var size = 1
+        /// Levels of collections from this one down to its deepest item, itself included.
+        var height = 1
     }
 
     let maxDepth: Int
@@ -193,7 +199,7 @@ private struct TreeBuilder {
     private(set) var document: Node?
     private var documentCount = 0
     private var stack: [Frame] = []
-    private var anchors: [String: (node: Node, size: Int)] = [:]
+    private var anchors: [String: (node: Node, size: Int, height: Int)] = [:]
     private var nodeCount = 0
 
     init(maxDepth: Int, maxNodes: Int) {
@@ -233,15 +239,18 @@ private struct TreeBuilder {
             default: style = .plain
             }
             let node = Node(.scalar(Scalar(value, style: style)), mark: mark, tag: Self.tag(data.tag))
-            try finish(node, size: 1, counted: 1, anchor: Self.string(data.anchor), mark: mark)
+            try finish(node, size: 1, height: 0, counted: 1, anchor: Self.string(data.anchor), mark: mark)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let anchored = anchors[name] else { throw YAMLError.undefinedAlias(name: name, mark: mark) }
+            // A copied collection nests as deep here as where it was written, so aliases of aliases cannot
+            // build a tree deeper than the cap (deep trees overflow the stack when they are freed or compared).
+            if stack.count + anchored.height > maxDepth { throw YAMLError.tooDeep(limit: maxDepth, mark: mark) }
             // The copy starts where the alias is written, so a complaint about this value points at its use;
             // the nodes inside keep the marks of the anchored text they came from.
             var node = anchored.node
             node.mark = mark
-            try finish(node, size: anchored.size, counted: anchored.size, anchor: nil, mark: mark)
+            try finish(node, size: anchored.size, height: anchored.height, counted: anchored.size, anchor: nil, mark: mark)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             if stack.count >= maxDepth { throw YAMLError.tooDeep(limit: maxDepth, mark: mark) }
             let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -264,26 +273,27 @@ private struct TreeBuilder {
                 content = .sequence(frame.items)
             }
             // The items were counted as they finished; only the collection itself is new.
-            try finish(Node(content, mark: frame.mark, tag: frame.tag), size: frame.size, counted: 1,
-                       anchor: frame.anchor, mark: frame.mark)
+            try finish(Node(content, mark: frame.mark, tag: frame.tag), size: frame.size, height: frame.height,
+                       counted: 1, anchor: frame.anchor, mark: frame.mark)
         default:
             break
         }
     }
 
     /// Hands a finished node to its parent collection (or makes it the document). `size` is the nodes the
-    /// node stands for, `counted` those not yet added to the document's total.
-    private mutating func finish(_ node: Node, size: Int, counted: Int, anchor: String?, mark: Mark) throws {
+    /// node stands for, `height` its levels of collections, `counted` the nodes not yet in the document's total.
+    private mutating func finish(_ node: Node, size: Int, height: Int, counted: Int, anchor: String?, mark: Mark) throws {
         let (total, overflow) = nodeCount.addingReportingOverflow(counted)
         if overflow || total > maxNodes { throw YAMLError.tooLarge(limit: maxNodes, mark: mark) }
         nodeCount = total
-        if let anchor { anchors[anchor] = (node, size) }
+        if let anchor { anchors[anchor] = (node, size, height) }
         guard !stack.isEmpty else {
             document = node
             return
         }
         stack[stack.count - 1].items.append(node)
         stack[stack.count - 1].size += size
+        stack[stack.count - 1].height = max(stack[stack.count - 1].height, height + 1)
     }
 
     /// Applies YAML merge keys: keys written in the mapping win, then earlier merged mappings over later ones.

@@ -87,6 +87,7 @@ public enum ScalarResolution {
         if yaml11Bools.contains(text) { return true }
         if text.isEmpty || text.first!.isWhitespace || text.last!.isWhitespace { return true }
         if let first = text.first, "!&*-?:,[]{}#|>@`\"'%".contains(first) { return true }
+        if text.hasPrefix("...") { return true }  // a document end marker at the start of a line
         if text.contains(": ") || text.contains(":\t") || text.contains(" #") || text.contains("\t#")
             || text.hasSuffix(":") {
             return true

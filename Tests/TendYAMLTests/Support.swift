@@ -51,17 +51,39 @@ func parseError(bytes: [UInt8], parser: Parser = Parser(), sourceLocation: Sourc
     }
 }
 
-/// A small deterministic generator (SplitMix64), so randomised tests fail the same way every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+/// Where two trees first differ, as a path and both sides; nil when they are equal. Marks never count.
+/// With `byMeaning`, scalars compare by what they resolve to rather than by text and style, so `''` and
+/// `""` agree, and so do `~` and an empty plain scalar.
+func firstDifference(_ lhs: Node, _ rhs: Node, byMeaning: Bool = false, path: String = "$") -> String? {
+    if lhs.tag != rhs.tag { return "\(path): tag \(String(describing: lhs.tag)) vs \(String(describing: rhs.tag))" }
+    switch (lhs.content, rhs.content) {
+    case (.scalar(let a), .scalar(let b)):
+        if a == b { return nil }
+        if byMeaning {
+            let (x, y) = (ScalarResolution.resolve(a, tag: lhs.tag), ScalarResolution.resolve(b, tag: rhs.tag))
+            if x == y { return nil }
+            if case .float(let p) = x, case .float(let q) = y, p.isNaN, q.isNaN { return nil }
+        }
+        return "\(path): \(a) vs \(b)"
+    case (.sequence(let a), .sequence(let b)):
+        if a.count != b.count { return "\(path): \(a.count) items vs \(b.count)" }
+        for (index, (x, y)) in zip(a, b).enumerated() {
+            if let difference = firstDifference(x, y, byMeaning: byMeaning, path: "\(path)[\(index)]") { return difference }
+        }
+        return nil
+    case (.mapping(let a), .mapping(let b)):
+        if a.count != b.count { return "\(path): \(a.count) pairs vs \(b.count)" }
+        for (index, (x, y)) in zip(a, b).enumerated() {
+            if let difference = firstDifference(x.key, y.key, byMeaning: byMeaning, path: "\(path).key\(index)") {
+                return difference
+            }
+            let name = x.key.scalar?.value ?? "key\(index)"
+            if let difference = firstDifference(x.value, y.value, byMeaning: byMeaning, path: "\(path).\(name)") {
+                return difference
+            }
+        }
+        return nil
+    default:
+        return "\(path): \(lhs.kindDescription) vs \(rhs.kindDescription)"
     }
 }

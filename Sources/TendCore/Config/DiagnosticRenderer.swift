@@ -19,7 +19,8 @@ public struct DiagnosticRenderer: Sendable {
         var out = ""
         if let location = diagnostic.location {
             out += paint("\(location):", "1") + " \(label) " + paint(diagnostic.message, "1") + "\n"
-            if let line = sourceLine(location) {
+            // A blank line under the message (an empty file) says nothing; leave it out.
+            if let line = sourceLine(location), !line.allSatisfy(\.isWhitespace) {
                 let shown = line.replacingOccurrences(of: "\t", with: " ")
                 out += "  " + shown + "\n"
                 let prefix = shown.prefix(max(0, location.mark.column - 1))

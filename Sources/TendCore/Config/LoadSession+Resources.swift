@@ -66,8 +66,9 @@ extension LoadSession {
                     error("'packages' is empty", file, pair.value.mark, hint: "list at least one package")
                     failed = true
                 }
-                if items.contains(where: { $0.text.isEmpty }) {
-                    error("'packages' has an empty name", file, pair.value.mark, hint: "remove the empty item")
+                if let empty = items.firstIndex(where: { $0.text.isEmpty }) {
+                    let mark = pair.value.sequence.map { $0[empty].mark } ?? pair.value.mark
+                    error("'packages' has an empty name", file, mark, hint: "remove the empty item")
                     failed = true
                 }
                 let marks = pair.value.sequence?.map(\.mark) ?? Array(repeating: pair.value.mark, count: items.count)
@@ -193,7 +194,8 @@ extension LoadSession {
     /// not also reported as referring to something undeclared.
     private func rememberUndecoded(schema: TypeSchema, id: String?, key: Value?, packages: [Value]?, keyAttempted: Bool) {
         func address(_ key: String) -> Address {
-            Address(type: schema.name, key: schema.keyParameter.kind == .path ? PathNormalizer.addressForm(key, home: host.home) : key)
+            let isPath = schema.keyParameter.kind == .path
+            return Address(type: schema.name, key: isPath ? PathNormalizer.addressForm(key, home: host.home) : key)
         }
         if let packages {
             undecodedAddresses.formUnion(packages.map { address($0.text) })
@@ -234,8 +236,12 @@ extension LoadSession {
         defer { if diagnostics.count > before { meta.failed = true } }
         switch key {
         case "dependsOn":
+            let itemNodes = node.sequence ?? [node]
             for item in stringItems(node, file, what: "dependsOn") {
-                let text = (try? interpolator.expand(item.text).value.text) ?? item.text
+                // Interpolate through the item's node, so that an unknown variable is reported as such.
+                guard let itemNode = itemNodes.first(where: { $0.mark == item.mark }), let scalar = itemNode.scalar,
+                      let value = interpolate(itemNode, scalar, file, outputs: nil) else { continue }
+                let text = value.text
                 guard let address = Address(parsing: text, home: host.home) else {
                     error("'\(text)' is not an address", file, item.mark,
                           hint: "write TYPE:KEY, e.g. apt:git or file:~/.gitconfig")
@@ -269,13 +275,15 @@ extension LoadSession {
                 switch name {
                 case "attempts":
                     guard let text = pair.value.scalar?.value, let n = Int(text), n >= 1 else {
-                        error("'attempts' must be a whole number of at least 1", file, pair.value.mark)
+                        error("'attempts' must be a whole number of at least 1, found \(Self.shown(pair.value))", file,
+                              pair.value.mark)
                         continue
                     }
                     policy.attempts = n
                 case "backoff":
                     guard let text = pair.value.scalar?.value, let seconds = Self.seconds(text) else {
-                        error("'backoff' must be seconds or a duration such as 2s", file, pair.value.mark)
+                        error("'backoff' must be seconds or a duration such as 2s, found \(Self.shown(pair.value))", file,
+                              pair.value.mark)
                         continue
                     }
                     policy.backoff = seconds
@@ -287,13 +295,20 @@ extension LoadSession {
             meta.retry = policy
         case "timeout":
             guard let text = node.scalar?.value, let seconds = Self.seconds(text), seconds > 0 else {
-                error("'timeout' must be seconds or a duration such as 90s or 5m", file, node.mark)
+                error("'timeout' must be seconds or a duration such as 90s or 5m, found \(Self.shown(node))", file,
+                      node.mark)
                 return
             }
             meta.timeout = seconds
         default:
             break
         }
+    }
+
+    /// A value as a message quotes it: a scalar's text in quotes, otherwise what kind of thing it is.
+    static func shown(_ node: Node) -> String {
+        if let scalar = node.scalar, !node.isNull { return "'\(scalar.value)'" }
+        return node.kindDescription
     }
 
     /// Seconds from `30`, `1.5`, `90s`, `5m`, `1h`.

@@ -145,8 +145,12 @@ extension LoadSession {
             return nil
         }
         if node.isNull {
-            error("parameter '\(name)' of type \(type) has no value", file, node.mark,
-                  hint: "give it \(kind.expectation), or remove the line")
+            // YAML reads a bare `~` as null, but in a path it is meant as the home directory.
+            let bareTilde = node.scalar?.value == "~" && node.scalar?.style == .plain
+            error("parameter '\(name)' of type \(type) has no value" + (bareTilde ? " (a bare ~ is null in YAML)" : ""),
+                  file, node.mark,
+                  hint: bareTilde ? "quote it for the home directory: \(name): \"~\""
+                                  : "give it \(kind.expectation), or remove the line")
             return nil
         }
         switch kind {

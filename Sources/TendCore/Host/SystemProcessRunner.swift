@@ -91,10 +91,21 @@ public struct SystemProcessRunner: ProcessRunner {
             }
         }
 
+        // Foundation on Linux reports the exit only when every inheritor of its private descriptor has gone,
+        // so a script that leaves a background child running would look alive; an exited child that is not
+        // yet reaped shows as a zombie in /proc, with its wait status, and that is taken as the exit.
+        let zombieStatus = ZombieStatus()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    exited.wait()
+                // A thread of its own: blocking a Dispatch worker per running command would cap concurrency
+                // at the number of cores.
+                Thread.detachNewThread {
+                    while exited.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+                        if let status = Self.zombieWaitStatus(pid: pid) {
+                            zombieStatus.value = status
+                            break
+                        }
+                    }
                     control.markExited()
                     stdoutReader.wait()
                     stderrReader.wait()
@@ -105,8 +116,15 @@ public struct SystemProcessRunner: ProcessRunner {
             if control.markCancelled() { Self.stop(pid: pid, grace: grace, exited: control) }
         }
 
-        let status = process.terminationStatus
-        let signaled = process.terminationReason == .uncaughtSignal
+        var status: Int32
+        var signaled: Bool
+        if let wait = zombieStatus.value {
+            signaled = wait & 0x7f != 0
+            status = signaled ? wait & 0x7f : (wait >> 8) & 0xff
+        } else {
+            status = process.terminationStatus
+            signaled = process.terminationReason == .uncaughtSignal
+        }
         let result = CommandResult(
             command: command, status: signaled ? 128 + status : status, signaled: signaled,
             standardOutput: stdoutReader.bytes, standardError: stderrReader.bytes,
@@ -128,6 +146,23 @@ public struct SystemProcessRunner: ProcessRunner {
         }
     }
 
+    /// The wait status of a child that has exited but is not yet reaped (Linux), else nil.
+    static func zombieWaitStatus(pid: Int32) -> Int32? {
+        #if os(Linux)
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        // The command name may hold spaces and parentheses: fields start after the last ')'.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.first == "Z", fields.count >= 50, let status = Int32(fields[49].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return nil
+        }
+        return status
+        #else
+        return nil
+        #endif
+    }
+
     /// The absolute path of `program`: as is when it has a slash, else the first executable match on PATH.
     static func resolve(_ program: String, path: String?) -> String? {
         if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
@@ -136,6 +171,16 @@ public struct SystemProcessRunner: ProcessRunner {
             if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
+    }
+}
+
+/// The wait status read from /proc when Foundation has not yet seen the exit.
+private final class ZombieStatus: @unchecked Sendable {
+    private let lock = NSLock()
+    private var status: Int32?
+    var value: Int32? {
+        get { lock.withLock { status } }
+        set { lock.withLock { status = newValue } }
     }
 }
 

@@ -74,6 +74,12 @@ public struct Planner: Sendable {
                     unchanged: unchanged, skipped: skipped)
     }
 
+    /// The change one resource needs given a fresh observation; nil when it matches. Used to verify an apply.
+    public func change(for resource: ResourceSpec, observation: Observation) -> ResourceChange? {
+        change(for: resource, observation: observation,
+               graph: DependencyGraph(dependencies: [:], order: [resource.address]))
+    }
+
     private func change(for resource: ResourceSpec, observation: Observation, graph: DependencyGraph) -> ResourceChange? {
         guard let type = registry[resource.type] else { return nil }
         let schema = type.schema

@@ -51,3 +51,22 @@ public struct TypeRegistry: Sendable {
 
     public var all: [any ResourceType] { order.map { types[$0]! } }
 }
+
+/// The apply side of a resource type (DESIGN section 2, "Apply").
+public protocol ApplyingResourceType: ResourceType {
+    /// How many ready changes the executor may merge into one `apply` call; 1 means no batching.
+    var batchSize: Int { get }
+    /// Changes whose types share a lock group never run at the same time (`dpkg`, `brew`).
+    var lockGroup: String? { get }
+    /// True when the change needs root; tend then runs its commands with `sudo -n` when it is not root.
+    func needsPrivilege(_ request: ChangeRequest, host: Machine) -> Bool
+    /// Makes the changes and reports each address's outcome. Must be idempotent: applying a change to a
+    /// resource already in the desired state succeeds without harm. Never throws: failures are outcomes.
+    func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes
+}
+
+extension ApplyingResourceType {
+    public var batchSize: Int { 1 }
+    public var lockGroup: String? { nil }
+    public func needsPrivilege(_ request: ChangeRequest, host: Machine) -> Bool { false }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A no-op `tend plan` over 400 installed apt packages and 1,000 files already in place, against the least
+# possible work for the same check: one dpkg-query for the packages, one sha256sum pass over the files and
+# one stat of them. Prints both medians, the ratio (target: at most 1.5) and tend's peak memory (target:
+# under 80 MiB).   Usage: Benchmarks/noop-plan.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-11}
+swift build -c release --product tend >/dev/null
+bin=$(swift build -c release --show-bin-path)/tend
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/home" "$work/files"
+
+mapfile -t packages < <(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" { print $2 }' | head -400)
+if [ "${#packages[@]}" -lt 400 ]; then echo "only ${#packages[@]} installed packages; using them all" >&2; fi
+
+{
+  echo "tend: 1"
+  echo "resources:"
+  echo "  - type: apt"
+  printf '    packages: ['
+  (IFS=,; printf '%s' "${packages[*]}")
+  echo "]"
+  for i in $(seq 1 1000); do
+    printf 'file %d of the tend benchmark\nsecond line %d\n' "$i" "$i" > "$work/files/f$i.txt"
+    chmod 0644 "$work/files/f$i.txt"
+    echo "  - type: file"
+    echo "    path: $work/files/f$i.txt"
+    echo "    content: \"file $i of the tend benchmark\\nsecond line $i\\n\""
+    echo "    mode: \"0644\""
+  done
+} > "$work/tend.yaml"
+
+export HOME="$work/home"
+"$bin" plan -c "$work/tend.yaml" --detailed-exitcode >/dev/null || { echo "the plan is not a no-op:"; "$bin" plan -c "$work/tend.yaml" | tail -5; exit 1; }
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+now() { date +%s%N; }
+
+tend_times=() base_times=()
+for _ in $(seq "$runs"); do
+  t0=$(now); "$bin" plan -c "$work/tend.yaml" >/dev/null; t1=$(now)
+  dpkg-query -W -f='${Package}\t${Status}\t${Version}\n' -- "${packages[@]}" >/dev/null
+  sha256sum "$work"/files/*.txt >/dev/null
+  stat -c '%a %U %G' "$work"/files/*.txt >/dev/null
+  t2=$(now)
+  tend_times+=($(( (t1 - t0) / 1000000 ))); base_times+=($(( (t2 - t1) / 1000000 )))
+done
+tend_ms=$(printf '%s\n' "${tend_times[@]}" | median)
+base_ms=$(printf '%s\n' "${base_times[@]}" | median)
+rss=$(/usr/bin/time -f '%M' "$bin" plan -c "$work/tend.yaml" 2>&1 >/dev/null | tail -1)
+ratio=$(awk -v a="$tend_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
+echo "no-op plan, ${#packages[@]} apt packages + 1000 files, median of $runs runs:"
+echo "  tend plan:              ${tend_ms} ms (peak RSS $((rss / 1024)) MiB)"
+echo "  dpkg-query+sha256sum+stat: ${base_ms} ms"
+echo "  ratio: ${ratio}"

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendResources
+
+/// What a command that works on the host needs: the machine, the engine over the built-in types, and one way
+/// to report errors (a message on standard error, exit 1, never a stack trace).
+struct CommandContext {
+    let options: ConfigOptions
+    let host: Machine
+    let engine: Engine
+
+    init(options: ConfigOptions, runner: (any ProcessRunner)? = nil) {
+        self.options = options
+        let facts = HostFacts.current()
+        let host = Machine(facts: facts, runner: runner ?? SystemProcessRunner(baseEnvironment: facts.environment),
+                           isRoot: geteuid() == 0)
+        self.host = host
+        self.engine = Engine(registry: BuiltinTypes.registry, host: host)
+    }
+
+    /// The config, after printing its diagnostics; nil when it has errors.
+    func loadConfig() -> Config? {
+        let path = options.configPath()
+        let result = engine.loadConfig(path: path)
+        if !result.diagnostics.isEmpty {
+            let renderer = DiagnosticRenderer(sources: result.sources, color: options.color(for: .standardError))
+            Terminal.write(renderer.render(result.diagnostics), to: .standardError)
+            let errors = result.diagnostics.filter { $0.severity == .error }.count
+            if errors > 0 {
+                Terminal.write("\(errors) error\(errors == 1 ? "" : "s") in \(path)\n",
+                               to: .standardError)
+            }
+        }
+        return result.config
+    }
+
+    /// Runs `body`, turning engine errors into a message and exit status 1.
+    func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            fail(error)
+        }
+    }
+
+    func run<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            fail(error)
+        }
+    }
+
+    private func fail(_ error: any Error) -> Never {
+        let label = options.color(for: .standardError) ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        Terminal.write("tend: \(label) \(error)\n", to: .standardError)
+        Foundation.exit(1)
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TendCore
+
+/// `tend plan`: refresh and show what apply would do; never changes the host or the state.
+struct PlanCommand: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change, touching nothing.",
+        discussion: """
+        Reads the config, checks what this machine has, and prints each change apply would make:
+        + create, ~ modify, ± recreate, - destroy, < release (forget, leave as it is).
+
+        Examples:
+          tend plan
+          tend plan -c examples/workstation.yaml --target apt:ripgrep
+          tend plan --format markdown > plan.md
+          tend plan --out plan.json && tend apply plan.json
+          tend plan --detailed-exitcode    # exit 0: nothing to do, 2: changes, 1: error (for cron or CI)
+        """
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: Format = .text
+
+    @Flag(help: "Print the plan as JSON (same as --format json).")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also save the plan to this file, for 'tend apply FILE'.", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Exit 2 when there are changes, 0 when there are none (1 on errors).")
+    var detailedExitcode = false
+
+    func run() async throws {
+        let context = CommandContext(options: options)
+        guard let config = context.loadConfig() else { throw ExitCode(1) }
+        let result = try await context.run { try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home)) }
+        let plan = result.plan
+        let output: String
+        switch json ? .json : format {
+        case .text: output = PlanTextRenderer(color: options.color(for: .standardOutput), home: context.host.home).render(plan)
+        case .json: output = PlanJSONRenderer().render(plan)
+        case .markdown: output = PlanMarkdownRenderer().render(plan)
+        }
+        Terminal.write(output)
+        if let out {
+            try context.run { try PlanFile.write(plan, to: out) }
+            Terminal.write("Saved the plan to \(out); run 'tend apply \(out)' to apply exactly these changes.\n",
+                           to: .standardError)
+        }
+        if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
+    }
+}
+
+/// `--target` and `--tag`, shared by plan, apply and destroy.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .customLong("target"), help: ArgumentHelp(
+        "Only this resource and what it depends on (repeatable), e.g. apt:git or file:~/.vimrc.", valueName: "address"))
+    var targets: [String] = []
+
+    @Option(name: .customLong("tag"), help: ArgumentHelp("Only resources with this tag and what they depend on (repeatable).",
+                                                         valueName: "tag"))
+    var tags: [String] = []
+
+    func selection(home: String) throws -> Planner.Selection {
+        let addresses = try targets.map { text -> Address in
+            guard let address = Address(parsing: text, home: home) else {
+                throw ValidationError("'\(text)' is not an address: write TYPE:KEY, e.g. apt:git")
+            }
+            return address
+        }
+        return Planner.Selection(targets: addresses, tags: tags)
+    }
+}

@@ -1,0 +1,82 @@
+/// The plan as people read it in a terminal: one block per change, like Terraform's, then a summary line.
+public struct PlanTextRenderer: Sendable {
+    public var color: Bool
+    public var home: String
+
+    public init(color: Bool = false, home: String) {
+        self.color = color
+        self.home = home
+    }
+
+    public func render(_ plan: Plan) -> String {
+        guard !plan.isEmpty else {
+            return paint(plan.summaryLine, "1;32") + "\n"
+        }
+        var out = "tend will make these changes:\n\n"
+        for change in plan.changes {
+            out += render(change)
+        }
+        out += paint(plan.summaryLine, "1") + "\n"
+        return out
+    }
+
+    func render(_ change: ResourceChange) -> String {
+        let code: String
+        switch change.operation {
+        case .create: code = "32"
+        case .modify: code = "33"
+        case .recreate: code = "35"
+        case .destroy: code = "31"
+        case .release: code = "36"
+        }
+        var out = paint(change.operation.symbol, "1;" + code) + " " + paint(change.address.description, "1")
+            + "\n    " + change.message + paint(" (\(change.reason))", "2") + "\n"
+        for parameter in change.parameters where !(change.diff != nil && isMultiline(parameter)) {
+            out += "    " + renderParameter(parameter) + "\n"
+        }
+        if let diff = change.diff {
+            for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                let text = String(line)
+                let lineCode = text.hasPrefix("+++") || text.hasPrefix("---") ? "1"
+                    : text.hasPrefix("+") ? "32" : text.hasPrefix("-") ? "31" : text.hasPrefix("@@") ? "36" : ""
+                out += "    " + (lineCode.isEmpty ? text : paint(text, lineCode)) + "\n"
+            }
+        }
+        return out + "\n"
+    }
+
+    private func isMultiline(_ parameter: ParameterChange) -> Bool {
+        (parameter.before?.text.contains("\n") ?? false) || (parameter.after?.text.contains("\n") ?? false)
+    }
+
+    func renderParameter(_ parameter: ParameterChange) -> String {
+        let before = parameter.before.map { shown($0, parameter, isAfter: false) }
+        let after = parameter.after.map { shown($0, parameter, isAfter: true) }
+        switch parameter.operation {
+        case .add: return paint("+", "32") + " \(parameter.name): \(after ?? "null")"
+        case .remove: return paint("-", "31") + " \(parameter.name): \(before ?? "null")"
+        case .modify, .noop:
+            let note = parameter.modifiable ? "" : paint("  (forces replacement)", "35")
+            return paint("~", "33") + " \(parameter.name): \(before ?? "null") → \(after ?? "null")" + note
+        }
+    }
+
+    private func shown(_ value: Value, _ parameter: ParameterChange, isAfter: Bool) -> String {
+        if parameter.sensitive { return "(sensitive)" }
+        if isAfter && parameter.knownAfterApply { return "(known after apply)" }
+        var text = value.description
+        if case .string(let string) = value, !home.isEmpty, home != "/", string.hasPrefix(home + "/") {
+            text = Value.string("~" + string.dropFirst(home.count)).description
+        }
+        if value.text.contains("\n") {
+            let lines = value.text.split(separator: "\n", omittingEmptySubsequences: false).count
+                - (value.text.hasSuffix("\n") ? 1 : 0)
+            return "(\(lines) line\(lines == 1 ? "" : "s"))"
+        }
+        return text.count > 120 ? String(text.prefix(117)) + "...\"" : text
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Keeps originals under the state directory before tend overwrites or deletes them, and puts them back
+/// byte for byte (with mode, and owner when root) when their resource leaves the config.
+public struct StateBackupKeeper: BackupKeeper {
+    public let store: any StateStore
+    private let files = FileSystem()
+
+    public init(store: any StateStore) {
+        self.store = store
+    }
+
+    public func keep(path: String, for address: Address) throws {
+        guard let status = files.status(path) else { return }
+        if let managed = try store.managedResource(address), managed.createdByTend { return }
+        if try store.backups(for: address).contains(where: { $0.path == path }) { return }
+        switch status.kind {
+        case .file:
+            guard let bytes = files.read(path) else {
+                throw BackupError.unreadable(path)
+            }
+            let digest = SHA256.digest(bytes)
+            try FileManager.default.createDirectory(atPath: store.backupDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let blob = store.backupDirectory + "/" + digest.dropFirst("sha256:".count) + "-"
+                + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            try AtomicFile.write(bytes, to: blob, mode: 0o600)
+            _ = try store.addBackup(Backup(address: address, path: path, kind: .file, blobPath: blob, digest: digest,
+                                           mode: status.mode, uid: status.uid, gid: status.gid))
+        case .symlink:
+            _ = try store.addBackup(Backup(address: address, path: path, kind: .symlink, mode: status.mode,
+                                           uid: status.uid, gid: status.gid, linkTarget: files.readLink(path)))
+        case .directory:
+            _ = try store.addBackup(Backup(address: address, path: path, kind: .directory, mode: status.mode,
+                                           uid: status.uid, gid: status.gid))
+        case .other:
+            throw BackupError.unsupported(path)
+        }
+    }
+
+    public func restore(_ address: Address) throws -> Bool {
+        let backups = try store.backups(for: address)
+        for backup in backups {
+            try restore(backup)
+            if let id = backup.id { try store.removeBackup(id: id) }
+        }
+        return !backups.isEmpty
+    }
+
+    private func restore(_ backup: Backup) throws {
+        let path = backup.path
+        switch backup.kind {
+        case .file:
+            guard let blob = backup.blobPath, let bytes = files.read(blob) else { throw BackupError.missingBlob(path) }
+            if let digest = backup.digest, SHA256.digest(bytes) != digest { throw BackupError.damagedBlob(path) }
+            try removeIfNotDirectory(path)
+            try AtomicFile.write(bytes, to: path, mode: backup.mode)
+            if geteuid() == 0 { chown(path, backup.uid, backup.gid) }
+        case .symlink:
+            guard let target = backup.linkTarget else { throw BackupError.missingBlob(path) }
+            try removeIfNotDirectory(path)
+            guard symlink(target, path) == 0 else { throw BackupError.failed(path, String(cString: strerror(errno))) }
+            if geteuid() == 0 { lchown(path, backup.uid, backup.gid) }
+        case .directory:
+            if files.status(path)?.kind != .directory {
+                try removeIfNotDirectory(path)
+                guard mkdir(path, mode_t(backup.mode)) == 0 else { throw BackupError.failed(path, String(cString: strerror(errno))) }
+            }
+            chmod(path, mode_t(backup.mode))
+            if geteuid() == 0 { chown(path, backup.uid, backup.gid) }
+        }
+    }
+
+    private func removeIfNotDirectory(_ path: String) throws {
+        guard let status = files.status(path) else { return }
+        if status.kind == .directory { throw BackupError.failed(path, "a directory is in the way") }
+        guard unlink(path) == 0 else { throw BackupError.failed(path, String(cString: strerror(errno))) }
+    }
+}
+
+/// Why an original could not be kept or put back.
+public enum BackupError: Error, Sendable, CustomStringConvertible {
+    case unreadable(String)
+    case unsupported(String)
+    case missingBlob(String)
+    case damagedBlob(String)
+    case failed(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): return "could not read \(path) to back it up; tend does not overwrite what it cannot keep"
+        case .unsupported(let path): return "\(path) is not a file, directory or symlink; tend will not replace it"
+        case .missingBlob(let path): return "the backup of \(path) is missing from the state directory"
+        case .damagedBlob(let path): return "the backup of \(path) does not match its digest; it was not restored"
+        case .failed(let path, let reason): return "could not restore \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// Where tend remembers what it manages, what it ran and what it overwrote. Every method that writes is one
+/// transaction: after a crash the store holds the state before or after the call, never a mix.
+public protocol StateStore: Sendable {
+    // MARK: Managed resources
+    func managedResources() throws -> [ManagedResource]
+    func managedResource(_ address: Address) throws -> ManagedResource?
+    func saveManagedResource(_ resource: ManagedResource) throws
+    /// Forgets a resource and its backups' records (the blobs are removed too); `unknownResource` when tend
+    /// does not manage it.
+    func forget(_ address: Address) throws
+
+    // MARK: Backups
+    /// Records a backup whose blob (for files) is already written under the state directory.
+    func addBackup(_ backup: Backup) throws -> Backup
+    func backups(for address: Address) throws -> [Backup]
+    /// Removes a backup's record and its blob (after it was restored); an unknown id is not an error.
+    func removeBackup(id: Int64) throws
+    /// The directory where backup blobs live.
+    var backupDirectory: String { get }
+
+    // MARK: Runs and reports
+    func beginRun(kind: RunRecord.Kind, configPath: String, configDigest: String, pid: Int32, hostname: String) throws -> RunRecord
+    func finishRun(id: Int64, status: RunRecord.Status) throws
+    /// Newest first, at most `limit` (all when `limit` <= 0). Runs still marked running whose process is gone
+    /// (same host, no such pid) are reported as interrupted, and recorded so.
+    func runs(limit: Int) throws -> [RunRecord]
+    func run(id: Int64) throws -> RunRecord?
+    func reports(runID: Int64) throws -> [OperationReport]
+    /// Adds a report that belongs to no transaction (a skipped change, a release).
+    func recordReport(_ report: OperationReport) throws
+
+    // MARK: Transactions
+    /// Opens a transaction for a change before tend touches the host.
+    func beginTransaction(runID: Int64, address: Address, type: String, operation: ResourceOperation,
+                          change: String) throws -> TransactionRecord
+    /// Closes it as done, in one database transaction with its report and the resource's new record
+    /// (nil `managed` removes the record, after a destroy).
+    func completeTransaction(token: String, report: OperationReport, managed: ManagedResource?,
+                             removeManaged: Bool) throws
+    /// Marks it failed with its report, keeping it for `tend recover`.
+    func failTransaction(token: String, report: OperationReport) throws
+    /// Open and failed transactions, oldest first.
+    func pendingTransactions() throws -> [TransactionRecord]
+    /// Removes a transaction (resolved by a retry, marked done, or forgotten).
+    func closeTransaction(token: String) throws
+}
+
+/// Why the state could not be used.
+public enum StateError: Error, Sendable, CustomStringConvertible {
+    case newerSchema(path: String, found: Int, supported: Int)
+    case locked(path: String, holder: LockHolder?)
+    case cannotOpen(path: String, reason: String)
+    /// A read or write of an open state failed (disk full, I/O error, busy past the timeout).
+    case failed(path: String, operation: String, reason: String)
+    case corrupt(path: String, reason: String)
+    case unknownResource(String)
+    case unknownRun(Int64)
+    case unknownTransaction(String)
+
+    public var description: String {
+        switch self {
+        case .newerSchema(let path, let found, let supported):
+            return "the state at \(path) was written by a newer tend (schema \(found); this tend reads up to \(supported)); upgrade tend"
+        case .locked(let path, let holder):
+            return "another tend is applying with the state at \(path)" + (holder.map { ": \($0)" } ?? "")
+                + "; wait for it, or pass --lock-timeout SECONDS"
+        case .cannotOpen(let path, let reason): return "could not open the state at \(path): \(reason)"
+        case .failed(let path, let operation, let reason): return "could not \(operation) in the state at \(path): \(reason)"
+        case .corrupt(let path, let reason): return "the state at \(path) is damaged: \(reason)"
+        case .unknownResource(let address): return "tend does not manage \(address)"
+        case .unknownRun(let id): return "there is no run \(id)"
+        case .unknownTransaction(let token): return "there is no pending change \(token)"
+        }
+    }
+}

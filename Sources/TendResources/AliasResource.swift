@@ -1,0 +1,38 @@
+import TendCore
+
+/// A shell alias, kept in tend's profile (`ShellProfile`), which sh, bash, zsh and fish source.
+///
+/// Refresh reads `profile.sh` once for every alias resource; it runs no process.
+public struct AliasResource: ResourceType {
+    public init() {}
+
+    public var schema: TypeSchema { BuiltinSchemas.alias }
+
+    public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
+        let (profile, problem) = ShellProfile.current(on: host)
+        let missing = problem ?? "not in \(PathNormalizer.addressForm(ShellProfile.path(for: host), home: host.home))"
+        var observations: [Address: Observation] = [:]
+        for resource in resources {
+            let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+            if let value = profile.aliases[name] {
+                observations[resource.address] = .present(["value": .string(value)])
+            } else {
+                observations[resource.address] = .absent(missing)
+            }
+        }
+        return observations
+    }
+
+    public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
+                        observation: Observation?) -> String {
+        let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+        let value = resource.isSensitive("value")
+            ? "(sensitive)" : ShellQuoting.singleQuoted(resource.parameters["value"]?.stringValue ?? "")
+        switch operation {
+        case .create: return "Add alias \(name)=\(value)"
+        case .modify, .recreate: return "Change alias \(name)=\(value)"
+        case .destroy: return "Remove alias \(name)"
+        case .release: return "Stop managing alias \(name) (left as it is)"
+        }
+    }
+}

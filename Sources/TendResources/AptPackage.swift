@@ -1,0 +1,140 @@
+import TendCore
+
+/// A Debian package. Refresh asks dpkg about every apt resource in one `dpkg-query -W` call and reports the
+/// installed version; a package dpkg does not know, or knows only as removed, is absent.
+public struct AptPackage: ResourceType {
+    public init() {}
+
+    public var schema: TypeSchema { BuiltinSchemas.apt }
+
+    /// One installed (or remembered) package instance, as one line of `dpkg-query -W` prints it.
+    struct Record: Sendable, Hashable {
+        var name: String
+        var architecture: String
+        /// The current-state word of dpkg's status: `installed`, `config-files`, `unpacked`, ...
+        var state: String
+        var version: String
+    }
+
+    /// `${Architecture}` comes second so that `libc6:amd64` and `libc6:i386` can be told apart.
+    static let format = "${Package}\t${Architecture}\t${Status}\t${Version}\n"
+
+    /// dpkg states in which the package is configured and usable; pending triggers do not make it missing.
+    static let installedStates: Set<String> = ["installed", "triggers-pending", "triggers-awaited"]
+
+    public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
+        var observations: [Address: Observation] = [:]
+        var queried: [(ResourceSpec, String)] = []
+        for resource in resources {
+            let name = PackageMessages.name(of: resource)
+            if Self.isPackageName(name) {
+                queried.append((resource, name))
+            } else {
+                observations[resource.address] = .absent("'\(name)' is not a Debian package name")
+            }
+        }
+        guard !queried.isEmpty else { return observations }
+
+        var names: [String] = []
+        for (_, name) in queried where !names.contains(name) { names.append(name) }
+        let command = Command(["dpkg-query", "-W", "-f", Self.format, "--"] + names,
+                              timeout: resources.compactMap(\.timeout).max())
+        let result: CommandResult
+        do {
+            result = try await host.runner.run(command)
+        } catch CommandError.launchFailed {
+            for (resource, _) in queried {
+                observations[resource.address] = .absent("dpkg-query is not available: this is not a Debian system")
+            }
+            return observations
+        }
+        // Status 1 only means that some names are unknown ("no packages found matching x" on stderr).
+        guard result.status == 0 || (result.status == 1 && !result.signaled) else {
+            throw CommandError.failed(result)
+        }
+
+        let records = Self.parse(result.output)
+        let native = Self.debianArchitecture(host.facts.arch)
+        for (resource, name) in queried {
+            observations[resource.address] = Self.observation(of: name, in: records, nativeArchitecture: native)
+        }
+        return observations
+    }
+
+    public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
+                        observation: Observation?) -> String {
+        PackageMessages.message(noun: "package", operation: operation, resource: resource, changes: changes)
+    }
+
+    /// The records of `dpkg-query -W -f format` output; lines without all four fields are ignored.
+    static func parse(_ output: String) -> [Record] {
+        output.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 4, !fields[0].isEmpty else { return nil }
+            // Status is "want flag state", e.g. "install ok installed" or "deinstall ok config-files".
+            let status = fields[2].split(separator: " ")
+            guard status.count == 3 else { return nil }
+            return Record(name: String(fields[0]), architecture: String(fields[1]), state: String(status[2]),
+                          version: String(fields[3]))
+        }
+    }
+
+    /// What the records say about `name`, which may carry an architecture (`libc6:amd64`). Without one, the
+    /// installed instance of the native architecture (or `all`) is preferred, then any installed one.
+    static func observation(of name: String, in records: [Record], nativeArchitecture: String?) -> Observation {
+        let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+        let package = parts[0]
+        let architecture = parts.count == 2 ? parts[1] : nil
+        let candidates = records.filter { record in
+            record.name == package && (architecture == nil || record.architecture == architecture)
+        }
+        let installed = candidates.filter { installedStates.contains($0.state) }
+        let preferred = installed.first { $0.architecture == nativeArchitecture || $0.architecture == "all" }
+        if let record = preferred ?? installed.first {
+            return .present(["version": .string(record.version)])
+        }
+        if candidates.contains(where: { $0.state == "config-files" }) {
+            return .absent("not installed (its configuration files remain)")
+        }
+        if let broken = candidates.first(where: { $0.state != "not-installed" }) {
+            return .absent("not fully installed (dpkg status: \(broken.state))")
+        }
+        return .absent("not installed")
+    }
+
+    /// Debian package names are letters, digits, `+ - .`, optionally `:arch`; anything else (a glob such as
+    /// `lib*`) never reaches dpkg-query, which would read it as a pattern.
+    static func isPackageName(_ name: String) -> Bool {
+        let parts = name.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first?.unicodeScalars.first, isLetter(first) || isDigit(first),
+              parts.allSatisfy({ !$0.isEmpty })
+        else { return false }
+        let packageOK = parts[0].unicodeScalars.allSatisfy {
+            isLetter($0) || isDigit($0) || "+-.".unicodeScalars.contains($0)
+        }
+        let archOK = parts.count == 1 || parts[1].unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == "-" }
+        return packageOK && archOK
+    }
+
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    }
+
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        ("0"..."9").contains(scalar)
+    }
+
+    /// The Debian architecture of a `uname -m` machine name, so that no `dpkg --print-architecture` is needed.
+    static func debianArchitecture(_ machine: String) -> String? {
+        switch machine {
+        case "x86_64", "amd64": return "amd64"
+        case "aarch64", "arm64": return "arm64"
+        case "i386", "i486", "i586", "i686": return "i386"
+        case "armv7l", "armv6l": return "armhf"
+        case "ppc64le": return "ppc64el"
+        case "s390x": return "s390x"
+        case "riscv64": return "riscv64"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import TendCore
+
+/// The built-in resource types, in the order `tend types` lists them; the CLI hands this registry to the engine.
+public enum BuiltinTypes {
+    public static let all: [any ResourceType] = [
+        AptPackage(), BrewPackage(), PipPackage(), PipxPackage(), FileResource(), DirectoryResource(),
+        SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
+        SshKeyResource(), ScriptResource(),
+    ]
+
+    public static let registry = TypeRegistry(all)
+}

@@ -1,0 +1,59 @@
+import TendCore
+
+/// A directory (made with its parents), with mode, owner and group.
+///
+/// Refresh runs no process: one `lstat` per directory. A symlink to a directory counts as the directory, as
+/// `mkdir -p` would; anything else at the path is reported absent with a note, so the plan shows a create that
+/// apply will refuse rather than a silent no-op.
+public struct DirectoryResource: ResourceType {
+    public init() {}
+
+    public var schema: TypeSchema { BuiltinSchemas.directory }
+
+    public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
+        var observations: [Address: Observation] = [:]
+        var names = OwnershipNames()
+        for resource in resources {
+            observations[resource.address] = observe(resource, host: host, names: &names)
+        }
+        return observations
+    }
+
+    func observe(_ resource: ResourceSpec, host: Machine, names: inout OwnershipNames) -> Observation {
+        let files = host.files
+        let path = ResourcePaths.absolute(resource, "path", home: host.home)
+        guard let status = files.status(path) else { return .absent("does not exist") }
+        var found = status
+        var note: String?
+        if status.kind == .symlink {
+            guard let target = ResourcePaths.followedStatus(path, files: files) else {
+                return .absent(ResourcePaths.occupiedNote(.symlink) + " and its target does not exist")
+            }
+            found = target
+            note = "a symlink to a directory is at this path"
+        }
+        guard found.kind == .directory else {
+            return .absent(ResourcePaths.occupiedNote(status.kind) + ", not a directory")
+        }
+        return .present(names.parameters(found, files: files), note: note)
+    }
+
+    public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
+                        observation: Observation?) -> String {
+        let home = ResourcePaths.home(of: resource, "path")
+        let path = ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home)
+        switch operation {
+        case .create: return "Create directory \(path)"
+        case .destroy: return "Remove directory \(path)"
+        case .release: return "Stop managing directory \(path) (left as it is)"
+        case .modify, .recreate:
+            func from(_ change: ParameterChange) -> String {
+                "\(change.before?.text ?? "unset") to \(change.after?.text ?? "unset")"
+            }
+            if changes.count == 1, let change = changes.first {
+                return "Change \(change.name) of directory \(path) from \(from(change))"
+            }
+            return "Update directory \(path): " + changes.map { "\($0.name) \(from($0))" }.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import TendCore
+
+/// An exported environment variable with a literal value, kept in tend's profile (`ShellProfile`).
+///
+/// Refresh reads `profile.sh` once for every env resource; it runs no process. It reports what tend's profile
+/// sets, not the variable in tend's own environment, which depends on the shell tend was started from.
+public struct EnvResource: ResourceType {
+    public init() {}
+
+    public var schema: TypeSchema { BuiltinSchemas.env }
+
+    public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
+        let (profile, problem) = ShellProfile.current(on: host)
+        let missing = problem ?? "not in \(PathNormalizer.addressForm(ShellProfile.path(for: host), home: host.home))"
+        var observations: [Address: Observation] = [:]
+        for resource in resources {
+            let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+            if let value = profile.environment[name] {
+                observations[resource.address] = .present(["value": .string(value)])
+            } else {
+                observations[resource.address] = .absent(missing)
+            }
+        }
+        return observations
+    }
+
+    public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
+                        observation: Observation?) -> String {
+        let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+        let value = resource.isSensitive("value")
+            ? "(sensitive)" : ShellQuoting.quote(resource.parameters["value"]?.stringValue ?? "")
+        switch operation {
+        case .create, .modify, .recreate: return "Set \(name)=\(value)"
+        case .destroy: return "Unset \(name)"
+        case .release: return "Stop managing variable \(name) (left as it is)"
+        }
+    }
+}

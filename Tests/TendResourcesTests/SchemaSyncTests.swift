@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import TendCore
+import TendResources
+
+/// `resources/schema/tend.schema.json` is generated from the schema catalog; editors read the checked-in copy.
+@Suite struct SchemaSyncTests {
+    static let schemaURL = packageRoot.appendingPathComponent("resources/schema/tend.schema.json")
+
+    static func generated() -> String {
+        JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate().pretty + "\n"
+    }
+
+    @Test func checkedInSchemaMatchesTheCatalog() throws {
+        let expected = Self.generated()
+        if isRecording {
+            try expected.write(to: Self.schemaURL, atomically: true, encoding: .utf8)
+            return
+        }
+        let checkedIn = FileManager.default.contents(atPath: Self.schemaURL.path).map { String(decoding: $0, as: UTF8.self) }
+        #expect(checkedIn == expected, """
+            resources/schema/tend.schema.json is out of date with the type schemas; regenerate it with
+              swift run tend schema > resources/schema/tend.schema.json
+            (or run the tests with RECORD_SNAPSHOTS=1)
+            """)
+    }
+
+    @Test func schemaIsDeterministic() {
+        #expect(Self.generated() == Self.generated())
+    }
+
+    @Test func schemaIsValidJSONWithEveryType() throws {
+        let data = Data(Self.generated().utf8)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let definitions = try #require(object["$defs"] as? [String: Any])
+        for type in BuiltinSchemas.all {
+            #expect(definitions[type.name] != nil, "no definition for \(type.name)")
+        }
+    }
+
+    /// Checks the schema against the JSON Schema 2020-12 meta-schema, the examples against the schema, and a few
+    /// broken fixtures against it, with python3's `jsonschema` (and PyYAML to read the YAML).
+    @Test(.enabled(if: Python.hasJSONSchema, "python3 with the jsonschema and yaml modules is not installed"))
+    func examplesValidateAgainstTheSchema() throws {
+        let schema = try TemporaryDirectory()
+        try schema.write("tend.schema.json", Self.generated())
+        let fixtures = "Tests/TendResourcesTests/Fixtures/invalid/"
+        // PyYAML reads YAML 1.1 (`yes` is true there), so only fixtures that mean the same in both are used.
+        let invalid = ["unknown-type", "unknown-parameter", "content-and-source", "bad-ensure", "missing-version",
+                       "unsupported-version", "packages-and-name", "string-given-list", "bad-enum-value",
+                       "missing-required-parameter", "unknown-top-level-key", "top-level-list"]
+        let arguments = [schema.path + "/tend.schema.json", "+examples/minimal.yaml", "+examples/workstation.yaml"]
+            + invalid.map { "-" + fixtures + $0 + ".yaml" }
+        let run = try Python.run(Python.validationScript, arguments: arguments, in: packageRoot)
+        #expect(run.status == 0, "\(run.output)")
+    }
+}
+
+/// python3, for checks done with Python libraries.
+enum Python {
+    /// True when `python3` runs and has `jsonschema` and `yaml` (found, not imported: that is slow).
+    static let hasJSONSchema: Bool = {
+        let script = "import importlib.util as u, sys; sys.exit(0 if u.find_spec('jsonschema') and u.find_spec('yaml') else 1)"
+        return (try? run(script, arguments: [], in: packageRoot).status) == 0
+    }()
+
+    /// Exit 0 when the schema (argv[1]) is a valid 2020-12 schema, every `+PATH` YAML file validates against
+    /// it and every `-PATH` file does not; otherwise prints each problem and exits 1.
+    static let validationScript = """
+        import json, sys
+        import jsonschema, yaml
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        problems = 0
+        for argument in sys.argv[2:]:
+            path = argument[1:]
+            document = json.loads(json.dumps(yaml.safe_load(open(path, encoding="utf-8")), default=str))
+            errors = list(validator.iter_errors(document))
+            if argument.startswith("+"):
+                for e in errors:
+                    print("%s: %s: %s" % (path, "/".join(map(str, e.absolute_path)) or "(top)", e.message[:300]))
+                    problems += 1
+            elif not errors:
+                print("%s: the schema accepts this invalid config" % path)
+                problems += 1
+        sys.exit(1 if problems else 0)
+        """
+
+    static func run(_ script: String, arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        // Read before waiting: a full pipe would block the child.
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

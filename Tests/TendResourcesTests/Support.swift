@@ -1,0 +1,48 @@
+import Foundation
+import TendCore
+import TendResources
+
+/// A host that is the same on every machine, so loaded configs and recorded diagnostics never depend on who
+/// runs the tests.
+let fixedHost = HostFacts(
+    os: "linux", distro: "debian", distroVersion: "12", arch: "x86_64", hostname: "testhost", user: "me",
+    home: "/home/me",
+    environment: ["HOME": "/home/me", "USER": "me", "EDITOR": "vim", "GIT_EMAIL": "me@example.com", "EMPTY": ""])
+
+/// A loader over the built-in schemas and `fixedHost`, reading relative paths from `workingDirectory`.
+func fixedLoader(workingDirectory: String = "/work", host: HostFacts = fixedHost) -> ConfigLoader {
+    ConfigLoader(catalog: BuiltinSchemas.catalog, host: host, workingDirectory: workingDirectory)
+}
+
+/// True when the run should rewrite recorded files (`RECORD_SNAPSHOTS=1`) instead of comparing with them.
+var isRecording: Bool {
+    ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+}
+
+/// The package's root directory, found from this file's place in the source tree.
+let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // TendResourcesTests
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()
+
+/// Every diagnostic as the CLI prints it, without colour.
+func rendered(_ result: ConfigLoadResult) -> String {
+    DiagnosticRenderer(sources: result.sources, color: false).render(result.diagnostics)
+}
+
+/// A small deterministic generator (SplitMix64), so randomised tests fail the same way every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
