@@ -41,8 +41,8 @@ else
 fi
 
 say "Building tend (swift build -c release)"
-swift build -c release --product tend
-bin_dir=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product tend
+bin_dir=$(swift build -c release --static-swift-stdlib --show-bin-path)
 
 say "Installing into $prefix/bin"
 install_cmd=(install -m 0755 "$bin_dir/tend" "$prefix/bin/.tend.new")

@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-11}
-swift build -c release --product tend >/dev/null
-bin=$(swift build -c release --show-bin-path)/tend
+swift build -c release --static-swift-stdlib --product tend >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/tend
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/home" "$work/files"

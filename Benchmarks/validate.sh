@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-5000}
-swift build -c release --product tend >/dev/null
-bin=$(swift build -c release --show-bin-path)/tend
+swift build -c release --static-swift-stdlib --product tend >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/tend
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 Benchmarks/generate-config.py "$n" "$work"

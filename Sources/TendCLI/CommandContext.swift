@@ -60,7 +60,7 @@ struct CommandContext {
         }
     }
 
-    private func fail(_ error: any Error) -> Never {
+    func fail(_ error: any Error) -> Never {
         let label = options.color(for: .standardError) ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
         Terminal.write("tend: \(label) \(error)\n", to: .standardError)
         Foundation.exit(1)

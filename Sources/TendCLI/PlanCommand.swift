@@ -26,6 +26,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
     @OptionGroup var selection: SelectionOptions
+    @OptionGroup var stateOptions: StateOptions
 
     @Option(help: "Output format: text, json or markdown.")
     var format: Format = .text
@@ -42,8 +43,17 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(options: options)
         guard let config = context.loadConfig() else { throw ExitCode(1) }
-        let result = try await context.run { try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home)) }
+        // The state is read when it exists; plan never creates or changes it.
+        let statePath = stateOptions.path(host: context.host)
+        let store = try context.run { FileManager.default.fileExists(atPath: statePath) ? try SQLiteStateStore(path: statePath) : nil }
+        let result = try await context.run {
+            try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
+        }
         let plan = result.plan
+        for failed in result.failedChanges {
+            Terminal.write("note: the \(failed.operation.rawValue) of \(failed.address) failed in run \(failed.runID) and waits for 'tend recover \(failed.token)'\n",
+                           to: .standardError)
+        }
         let output: String
         switch json ? .json : format {
         case .text: output = PlanTextRenderer(color: options.color(for: .standardOutput), home: context.host.home).render(plan)

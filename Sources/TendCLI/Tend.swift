@@ -18,7 +18,10 @@ public struct Tend: AsyncParsableCommand {
           tend schema > tend.schema.json
         """,
         version: version,
-        subcommands: [ValidateCommand.self, PlanCommand.self, TypesCommand.self, SchemaCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StateCommand.self,
+            HistoryCommand.self, ReportCommand.self, RecoverCommand.self, TypesCommand.self, SchemaCommand.self,
+        ]
     )
 
     public init() {}

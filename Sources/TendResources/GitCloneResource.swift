@@ -8,7 +8,7 @@ import TendCore
 /// have) is followed. A directory that exists but is not a repository is present with a repository value no
 /// URL can equal, so the plan replaces it and apply can refuse to clobber it; an empty directory is absent,
 /// as `git clone` fills an empty directory.
-public struct GitCloneResource: ResourceType {
+public struct GitCloneResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.gitClone }

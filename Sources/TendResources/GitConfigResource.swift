@@ -7,7 +7,7 @@ import TendCore
 /// `$GIT_CONFIG_GLOBAL` when it is set, else `$XDG_CONFIG_HOME/git/config` (or `~/.config/git/config`) and then
 /// `~/.gitconfig`, which wins where both set a key, the files `git config --global` reads. Files named by
 /// `include.path` or `includeIf` are not followed.
-public struct GitConfigResource: ResourceType {
+public struct GitConfigResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.gitConfig }

@@ -7,7 +7,7 @@ import TendCore
 /// runs), in the directory of the config file that declared it, with the resource's `environment` added, for at
 /// most the resource's `timeout` (60 seconds by default). Exit 0 means present. Checks of different resources
 /// run concurrently, `concurrency` at a time.
-public struct ScriptResource: ResourceType {
+public struct ScriptResource: ApplyingResourceType {
     /// How many checks run at once.
     public var concurrency: Int
     /// Seconds a check may run when the resource sets no `timeout`.

@@ -7,7 +7,7 @@ import TendCore
 /// exists; `PATH.pub` gives the key type and the comment. When `PATH.pub` is missing, the public half is read
 /// from an OpenSSH-format private key, whose public key is stored in the clear even when a passphrase protects
 /// the rest; the comment is then unknown.
-public struct SshKeyResource: ResourceType {
+public struct SshKeyResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.sshKey }

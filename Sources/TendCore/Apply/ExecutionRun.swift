@@ -114,6 +114,10 @@ final class ExecutionRun: @unchecked Sendable {
         var batches: [String: Int] = [:]
         for i in ready {
             let change = changes[i]
+            if change.operation == .release {
+                result.append(Unit(indices: [i], lockGroup: nil))
+                continue
+            }
             let type = executor.registry[change.type] as? any ApplyingResourceType
             let size = type?.batchSize ?? 1
             let group = type?.lockGroup
@@ -143,6 +147,10 @@ final class ExecutionRun: @unchecked Sendable {
     /// Runs one unit to the end (retries and verification included); returns success per change index.
     private func runUnit(_ unit: Unit) async -> [Int: Bool] {
         var results: [Int: Bool] = [:]
+        if unit.indices.count == 1, changes[unit.indices[0]].operation == .release {
+            let i = unit.indices[0]
+            return [i: release(i)]
+        }
         let typeName = changes[unit.indices[0]].type
         guard let type = executor.registry[typeName] as? any ApplyingResourceType else {
             for i in unit.indices {
@@ -234,6 +242,31 @@ final class ExecutionRun: @unchecked Sendable {
             }
         }
         return results
+    }
+
+    /// Forgets a resource that left the config and was there before tend: its originals, if tend overwrote
+    /// them, are put back; otherwise the host is left as it is.
+    private func release(_ i: Int) -> Bool {
+        let change = changes[i]
+        executor.progress.started(change)
+        let started = Date()
+        let request = ChangeRequest(change: change, resource: specs[change.address] ?? ResourceSpec(
+            address: change.address, type: change.type, parameters: [:],
+            location: SourceLocation(file: "(state)", mark: .start)), observation: observations[change.address] ?? .absent())
+        let token: String?
+        do {
+            token = try executor.journal?.begin(request)
+            let restored = try executor.backups?.restore(change.address) ?? false
+            if restored { executor.progress.log(change.address, "put back what was there before tend") }
+        } catch {
+            finish(i, token: nil, request: request, .failed(message: "could not release \(change.address): \(error)",
+                                                           duration: Date().timeIntervalSince(started), attempts: 1),
+                   commands: [], result: nil)
+            return false
+        }
+        finish(i, token: token, request: request, .succeeded(duration: Date().timeIntervalSince(started), attempts: 1),
+               commands: [], result: ChangeResult())
+        return true
     }
 
     private func request(for change: ResourceChange) -> Result<ChangeRequest, ApplyFailure> {

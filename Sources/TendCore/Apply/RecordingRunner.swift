@@ -20,13 +20,13 @@ final class RecordingRunner: ProcessRunner, @unchecked Sendable {
         do {
             let result = try await base.run(command)
             lock.withLock {
-                records.append(CommandRecord(arguments: command.arguments, status: result.status,
+                records.append(CommandRecord(arguments: command.displayArguments, status: result.status,
                                              duration: result.duration, outputTail: result.tail(lines: 20)))
             }
             return result
         } catch {
             lock.withLock {
-                records.append(CommandRecord(arguments: command.arguments, status: -1, duration: 0,
+                records.append(CommandRecord(arguments: command.displayArguments, status: -1, duration: 0,
                                              outputTail: "\(error)"))
             }
             throw error

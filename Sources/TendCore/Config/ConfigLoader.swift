@@ -156,7 +156,7 @@ final class LoadSession {
         }
         loadedPaths.insert(absolutePath)
         sources[name] = String(decoding: bytes, as: UTF8.self)
-        digest.update(Array(name.utf8) + [0])
+        digest.update(Array(absolutePath.utf8) + [0])
         digest.update(bytes)
         digest.update([0])
         let document: Node?

@@ -11,6 +11,8 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
     public var timeout: Double?
     /// Needs root: run through `sudo -n` when tend is not root.
     public var privileged: Bool
+    /// Indices into `arguments` of secrets (a passphrase): shown and recorded as `(sensitive)`.
+    public var sensitiveArguments: Set<Int> = []
 
     public init(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
                 input: [UInt8]? = nil, timeout: Double? = nil, privileged: Bool = false) {
@@ -26,7 +28,12 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
     /// The command as a person would type it, each argument quoted for a POSIX shell where needed.
     public var description: String {
         let prefix = environment.keys.sorted().map { "\($0)=\(ShellQuoting.quote(environment[$0]!))" }
-        return (prefix + arguments.map(ShellQuoting.quote)).joined(separator: " ")
+        return (prefix + displayArguments.map(ShellQuoting.quote)).joined(separator: " ")
+    }
+
+    /// The arguments with sensitive ones replaced by `(sensitive)`, for logs and reports.
+    public var displayArguments: [String] {
+        arguments.enumerated().map { sensitiveArguments.contains($0.offset) ? "(sensitive)" : $0.element }
     }
 }
 

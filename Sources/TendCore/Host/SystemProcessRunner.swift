@@ -164,7 +164,7 @@ public struct SystemProcessRunner: ProcessRunner {
     }
 
     /// The absolute path of `program`: as is when it has a slash, else the first executable match on PATH.
-    static func resolve(_ program: String, path: String?) -> String? {
+    public static func resolve(_ program: String, path: String?) -> String? {
         if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
         for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(directory)/\(program)"

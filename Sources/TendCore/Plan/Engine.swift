@@ -16,20 +16,90 @@ public struct Engine: Sendable {
         return loader.load(path: path)
     }
 
-    /// Refreshes the selected resources and plans them. Never changes the host or the state.
+    /// Refreshes the selected resources and plans them. Never changes the host or the state. With a state,
+    /// resources this config declared before and no longer does are planned too (destroy or release), and
+    /// outputs stored by earlier runs fill `${outputs...}`.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
-                     orphans: [OrphanResource] = []) async throws -> PlanResult {
+                     state: (any StateStore)? = nil) async throws -> PlanResult {
+        let planner = Planner(registry: registry, home: host.home)
+        var resources = try planner.select(selection, in: config)
+        var orphans: [OrphanResource] = []
+        var orphanSpecs: [ResourceSpec] = []
+        var knownOutputs: [Address: [String: Value]] = [:]
+        var pending: [TransactionRecord] = []
+        if let state {
+            let managed = try state.managedResources()
+            for record in managed { knownOutputs[record.address] = record.outputs }
+            if selection.isEverything {
+                let declared = Set(config.allResources.map(\.address))
+                for record in managed where record.configPaths.contains(config.rootPath) && !declared.contains(record.address) {
+                    // Another config still declares it: this one only gives up its claim, after the apply.
+                    guard record.configPaths.count == 1, registry[record.type] != nil else { continue }
+                    orphans.append(OrphanResource(address: record.address, type: record.type,
+                                                  createdByTend: record.createdByTend))
+                    orphanSpecs.append(ResourceSpec(address: record.address, type: record.type,
+                                                    parameters: record.parameters, ensure: .absent,
+                                                    location: SourceLocation(file: "(state)", mark: .start)))
+                }
+            }
+            pending = try state.pendingTransactions().filter { $0.status == .failed }
+        }
+        resources = resources.map { Self.resolvingKnownOutputs($0, knownOutputs) }
+        let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
+        let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
+        return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
+                          knownOutputs: knownOutputs, failedChanges: pending)
+    }
+
+    /// Refreshes and plans with orphans given directly (tests without a state store); orphans are planned
+    /// from their observation alone.
+    public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
+                     orphans: [OrphanResource]) async throws -> PlanResult {
         let planner = Planner(registry: registry, home: host.home)
         let resources = try planner.select(selection, in: config)
-        let observations = try await Refresher(registry: registry, host: host).refresh(resources)
+        let orphanSpecs = orphans.map {
+            ResourceSpec(address: $0.address, type: $0.type, parameters: [:], ensure: .absent,
+                         location: SourceLocation(file: "(state)", mark: .start))
+        }
+        let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
         let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
-        return PlanResult(plan: plan, resources: resources, observations: observations)
+        return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations)
+    }
+
+    /// Fills `${outputs...}` that earlier runs already stored, so the planner can compare those parameters.
+    static func resolvingKnownOutputs(_ resource: ResourceSpec, _ known: [Address: [String: Value]]) -> ResourceSpec {
+        guard !resource.outputReferences.isEmpty else { return resource }
+        var resolved = resource
+        resolved.outputReferences = []
+        for reference in resource.outputReferences {
+            guard let value = known[reference.address]?[reference.key],
+                  let text = resolved.parameters[reference.parameter]?.stringValue else {
+                resolved.outputReferences.append(reference)
+                continue
+            }
+            resolved.parameters[reference.parameter] = .string(text.replacingOccurrences(of: reference.placeholder,
+                                                                                        with: value.text))
+        }
+        return resolved
     }
 }
 
 /// A plan with what it was made from, so apply can verify and report against the same observations.
 public struct PlanResult: Sendable {
     public var plan: Plan
+    /// Specs of every planned resource, orphans included (from their stored parameters).
     public var resources: [ResourceSpec]
     public var observations: [Address: Observation]
+    public var knownOutputs: [Address: [String: Value]]
+    /// Changes that failed in earlier runs and wait for `tend recover`.
+    public var failedChanges: [TransactionRecord]
+
+    public init(plan: Plan, resources: [ResourceSpec], observations: [Address: Observation],
+                knownOutputs: [Address: [String: Value]] = [:], failedChanges: [TransactionRecord] = []) {
+        self.plan = plan
+        self.resources = resources
+        self.observations = observations
+        self.knownOutputs = knownOutputs
+        self.failedChanges = failedChanges
+    }
 }

@@ -84,7 +84,6 @@ public struct Planner: Sendable {
         guard let type = registry[resource.type] else { return nil }
         let schema = type.schema
         let dependsOn = graph.dependencies[resource.address] ?? []
-        let fingerprint = Self.fingerprint(observation, sensitive: resource.sensitive)
         func make(_ operation: ResourceOperation, _ parameters: [ParameterChange], reason: String) -> ResourceChange {
             var diff: String?
             if let content = observation.contentChange {
@@ -95,6 +94,8 @@ public struct Planner: Sendable {
                 if diff?.isEmpty == true { diff = nil }
             }
             let message = type.message(for: operation, resource: resource, changes: parameters, observation: observation)
+            // Only for changes: a no-op run never pays for hashing what it found.
+            let fingerprint = Self.fingerprint(observation, sensitive: resource.sensitive)
             return ResourceChange(address: resource.address, type: resource.type, operation: operation,
                                   parameters: parameters, message: message, reason: reason, dependsOn: dependsOn,
                                   fingerprint: fingerprint, diff: diff)

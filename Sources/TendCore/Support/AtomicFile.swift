@@ -14,6 +14,25 @@ public enum AtomicFile {
         }
     }
 
+    /// Temporary files of earlier writes to the same name whose process died (kill -9, power loss): the
+    /// target was never touched by them, so they are only litter.
+    static func removeLeftovers(of name: String, in directory: String) {
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        let prefix = ".\(name).tend-"
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard entryName.hasPrefix(prefix) else { continue }
+            let rest = entryName.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]) else { continue }
+            if pid == getpid() || (kill(pid, 0) != 0 && errno == ESRCH) {
+                if pid != getpid() { unlink(directory + "/" + entryName) }
+            }
+        }
+    }
+
     /// Replaces `path` with `bytes`; the new file gets `mode`.
     public static func write(_ bytes: [UInt8], to path: String, mode: Int = 0o644) throws {
         let directory = PathNormalizer.directory(of: path)
@@ -45,6 +64,7 @@ public enum AtomicFile {
         close(fd)
         guard rename(temporary, path) == 0 else { throw WriteError.failed(path: path, operation: "rename into", errno: errno) }
         ok = true
+        removeLeftovers(of: name, in: directory)
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if directoryFD >= 0 {
             fsync(directoryFD)

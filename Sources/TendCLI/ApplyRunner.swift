@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import TendCore
+
+/// What apply and destroy share: the state, the lock, progress, Ctrl-C, confirmation and the summary.
+struct ApplyRunner {
+    let options: ConfigOptions
+    let run: RunOptions
+    let state: StateOptions
+    let command: String
+
+    /// A saved plan was approved when it was made: applying it asks nothing.
+    var approved = false
+
+    func execute(mode: (Machine) throws -> ApplySession.Mode) async throws {
+        let interactive = Terminal.isTerminal(.standardOutput) && isatty(STDIN_FILENO) == 1
+        guard run.yes || approved || interactive else {
+            throw ValidationError("\(command) changes this machine; without a terminal to ask on, pass --yes")
+        }
+        let color = options.color(for: .standardOutput)
+        let progress: any ApplyProgress & ProgressFlushing = interactive && Terminal.isTerminal(.standardOutput)
+            ? LiveProgress(color: color, verbose: run.verbose)
+            : PlainProgress(verbose: run.verbose)
+        let facts = HostFacts.current()
+        var live: (@Sendable (Command, SystemProcessRunner.Stream, [UInt8]) -> Void)?
+        if run.verbose {
+            live = { _, _, bytes in progress.output(bytes) }
+        }
+        let runner = SystemProcessRunner(terminationGrace: 3, baseEnvironment: facts.environment, liveOutput: live)
+        let context = CommandContext(options: options, runner: runner)
+        guard let config = context.loadConfig() else { throw ExitCode(1) }
+        let stop = StopSignal()
+        let signals = InterruptHandler(stop: stop)
+        signals.install()
+        let statePath = state.path(host: context.host)
+        let session = try context.run {
+            ApplySession(engine: context.engine, store: try state.open(host: context.host),
+                         lock: StateLock(statePath: statePath), lockTimeout: run.lockTimeout, jobs: run.jobs,
+                         progress: progress, stop: stop,
+                         interaction: ConsoleInteraction(autoApprove: run.yes, color: color, home: context.host.home),
+                         command: command)
+        }
+        let mode = try mode(context.host)
+        let outcome = try await context.run { try await session.run(config: config, mode: mode) }
+        progress.flush()
+        switch outcome {
+        case .nothingToDo(let plan):
+            Terminal.write(plan.summaryLine + "\n")
+        case .declined:
+            Terminal.write("Nothing was changed.\n")
+            throw ExitCode(1)
+        case .applied(_, let summary, let runID):
+            for address in summary.order {
+                if case .failed(let message, _, _)? = summary.outcomes[address] {
+                    Terminal.write("\(address): \(message)\n", to: .standardError)
+                }
+            }
+            Terminal.write(summary.summaryLine + " (run \(runID); 'tend report' shows it)\n")
+            if summary.interrupted { throw ExitCode(130) }
+            if !summary.succeeded { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Asks on the terminal, or takes --yes; gets sudo when the plan needs root.
+struct ConsoleInteraction: ApplyInteraction {
+    let autoApprove: Bool
+    let color: Bool
+    let home: String
+
+    func review(_ plan: Plan) async -> Bool {
+        Terminal.write(PlanTextRenderer(color: color, home: home).render(plan))
+        if autoApprove { return true }
+        Terminal.write("\nApply these changes? Only 'yes' is accepted: ")
+        let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces)
+        return answer == "yes"
+    }
+
+    func acquirePrivileges() async throws {
+        guard SystemProcessRunner.resolve("sudo", path: ProcessInfo.processInfo.environment["PATH"]) != nil else {
+            throw ApplyError.privileges("this plan needs root (packages, or files outside your home), and sudo is not installed; run tend as root")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SystemProcessRunner.resolve("sudo", path: ProcessInfo.processInfo.environment["PATH"])!)
+        // One password prompt up front on a terminal; without one, only passwordless sudo can work.
+        process.arguments = isatty(STDIN_FILENO) == 1 ? ["-v"] : ["-n", "-v"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ApplyError.privileges("this plan needs root and sudo refused (sudo -v exited \(process.terminationStatus)); nothing was changed")
+        }
+    }
+
+    func note(_ text: String) {
+        Terminal.write("note: \(text)\n", to: .standardError)
+    }
+}

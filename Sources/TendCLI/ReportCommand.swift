@@ -1,0 +1,49 @@
+import ArgumentParser
+import TendCore
+
+/// `tend report [RUN]`: what one run did, change by change.
+struct ReportCommand: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Show what a run did: each change, its commands, outputs and errors.",
+        discussion: """
+        Examples:
+          tend report              the last run
+          tend report 12 --format markdown
+        """
+    )
+
+    @OptionGroup var stateOptions: StateOptions
+
+    @Argument(help: ArgumentHelp("The run's number, from 'tend history' (default: the last run).", valueName: "run"))
+    var runNumber: Int64?
+
+    @Option(help: "text, json or markdown.")
+    var format: Format = .text
+
+    func run() throws {
+        let context = CommandContext(options: ConfigOptions())
+        let store = try context.run { try stateOptions.open(host: context.host) }
+        let record = try context.run { () -> RunRecord in
+            if let runNumber {
+                guard let record = try store.run(id: runNumber) else { throw StateError.unknownRun(runNumber) }
+                return record
+            }
+            guard let last = try store.runs(limit: 1).first else {
+                throw ValidationError("no runs yet: 'tend apply' records each run")
+            }
+            return last
+        }
+        let reports = try context.run { try store.reports(runID: record.id) }
+        let renderer = RunReportRenderer()
+        switch format {
+        case .text: Terminal.write(renderer.reportText(record, reports))
+        case .markdown: Terminal.write(renderer.reportMarkdown(record, reports))
+        case .json:
+            let json = JSON.object([("run", renderer.runJSON(record)), ("operations", .array(reports.map(renderer.reportJSON)))])
+            Terminal.write(json.pretty + "\n")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import TendCore
+
+/// Where the state lives, shared by every command that reads or writes it.
+struct StateOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The state file (default: $TEND_STATE, else $XDG_STATE_HOME/tend/state.db).",
+                               valueName: "path"))
+    var state: String?
+
+    func path(host: Machine) -> String {
+        if let state { return PathNormalizer.absolute(state, home: host.home, base: FileManager.default.currentDirectoryPath) }
+        return SQLiteStateStore.defaultPath(environment: host.facts.environment, home: host.home)
+    }
+
+    func open(host: Machine) throws -> SQLiteStateStore {
+        try SQLiteStateStore(path: path(host: host))
+    }
+}
+
+/// Options of the commands that change the host: apply and destroy.
+struct RunOptions: ParsableArguments {
+    @Flag(name: [.short, .long], help: "Apply without asking (required when not on a terminal).")
+    var yes = false
+
+    @Option(help: "How many changes may run at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Seconds to wait for another tend holding the state lock (default 0).", valueName: "seconds"))
+    var lockTimeout: Double = 0
+
+    @Flag(name: [.short, .long], help: "Show every command's output as it runs.")
+    var verbose = false
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout cannot be negative") }
+    }
+}

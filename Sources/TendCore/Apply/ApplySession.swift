@@ -1,0 +1,208 @@
+import Foundation
+
+/// What the command layer does for an apply that the engine cannot: show the plan and ask, get sudo, say things.
+public protocol ApplyInteraction: Sendable {
+    /// Shows the plan; returns false when the user declines.
+    func review(_ plan: Plan) async -> Bool
+    /// Called once before anything runs when the plan has privileged changes and tend is not root.
+    func acquirePrivileges() async throws
+    /// A note for the user (a lock taken over, an interrupted change reconciled).
+    func note(_ text: String)
+}
+
+/// One apply or destroy from start to end: lock, reconcile what a killed run left open, plan, confirm, run,
+/// record. DESIGN section 2 "Apply" and section 3.
+public struct ApplySession: Sendable {
+    public enum Mode: Sendable {
+        /// Converge the selected resources to the config.
+        case apply(Planner.Selection)
+        /// Run a saved plan exactly, refusing when it is stale.
+        case savedPlan(SavedPlan)
+        /// Destroy these resources of the config (all when empty), in reverse dependency order.
+        case destroy([Address], all: Bool)
+    }
+
+    public var engine: Engine
+    public var store: any StateStore
+    public var lock: StateLock
+    public var lockTimeout: Double
+    public var jobs: Int
+    public var progress: any ApplyProgress
+    public var stop: StopSignal
+    public var interaction: any ApplyInteraction
+    public var retryOverride: RetryPolicy?
+    public var command: String
+
+    public init(engine: Engine, store: any StateStore, lock: StateLock, lockTimeout: Double = 0,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, progress: any ApplyProgress,
+                stop: StopSignal, interaction: any ApplyInteraction, retryOverride: RetryPolicy? = nil,
+                command: String = "tend apply") {
+        self.engine = engine
+        self.store = store
+        self.lock = lock
+        self.lockTimeout = lockTimeout
+        self.jobs = jobs
+        self.progress = progress
+        self.stop = stop
+        self.interaction = interaction
+        self.retryOverride = retryOverride
+        self.command = command
+    }
+
+    /// How the session ended.
+    public enum Outcome: Sendable {
+        case nothingToDo(Plan)
+        case declined(Plan)
+        case applied(Plan, ApplySummary, runID: Int64)
+    }
+
+    public func run(config: Config, mode: Mode) async throws -> Outcome {
+        if let note = try lock.acquire(holder: LockHolder.current(command: command), timeout: lockTimeout) {
+            interaction.note(note)
+        }
+        defer { lock.release() }
+        try await reconcileOpenTransactions(config: config)
+
+        var result: PlanResult
+        switch mode {
+        case .apply(let selection):
+            result = try await engine.plan(config: config, selection: selection, state: store)
+        case .savedPlan(let saved):
+            result = try await engine.plan(config: config, state: store)
+            if let stale = saved.staleness(comparedTo: result.plan) { throw ApplyError.stale(stale) }
+        case .destroy(let addresses, let all):
+            result = try await destroyPlan(config: config, addresses: addresses, all: all)
+        }
+        let plan = result.plan
+        if plan.isEmpty { return .nothingToDo(plan) }
+        if case .savedPlan = mode {} else {
+            guard await interaction.review(plan) else { return .declined(plan) }
+        }
+        if !engine.host.isRoot && needsPrivileges(result) { try await interaction.acquirePrivileges() }
+
+        let kind: RunRecord.Kind
+        if case .destroy = mode { kind = .destroy } else { kind = .apply }
+        let run = try store.beginRun(kind: kind, configPath: config.rootPath, configDigest: config.digest,
+                                     pid: getpid(), hostname: engine.host.facts.hostname)
+        let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry)
+        let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
+                                backups: StateBackupKeeper(store: store), progress: progress, stop: stop,
+                                knownOutputs: result.knownOutputs, retryOverride: retryOverride)
+        let summary = await executor.apply(plan: plan, resources: result.resources, observations: result.observations)
+        try store.finishRun(id: run.id, status: summary.interrupted ? .interrupted : summary.succeeded ? .succeeded : .failed)
+        if case .apply(let selection) = mode, selection.isEverything { try claimResources(of: config) }
+        return .applied(plan, summary, runID: run.id)
+    }
+
+    private func needsPrivileges(_ result: PlanResult) -> Bool {
+        let specs = Dictionary(result.resources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        return result.plan.changes.contains { change in
+            guard let type = engine.registry[change.type] as? any ApplyingResourceType, let spec = specs[change.address] else {
+                return false
+            }
+            let request = ChangeRequest(change: change, resource: spec,
+                                        observation: result.observations[change.address] ?? .absent())
+            return type.needsPrivilege(request, host: engine.host)
+        }
+    }
+
+    /// A destroy plan: the chosen resources of the config planned as `ensure: absent`.
+    private func destroyPlan(config: Config, addresses: [Address], all: Bool) async throws -> PlanResult {
+        let declared = Set(config.resources.map(\.address))
+        for address in addresses where !declared.contains(address) {
+            throw ApplyError.notInConfig(address.description,
+                                         Suggestion.phrase(for: address.description, in: declared.map(\.description)))
+        }
+        let managed = Dictionary(try store.managedResources().map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        let chosen = all ? config.resources.map(\.address) : addresses
+        let chosenSet = Set(chosen)
+        var destroyConfig = config
+        var releases: [OrphanResource] = []
+        destroyConfig.allResources = config.allResources.compactMap { resource in
+            guard resource.isActive, chosenSet.contains(resource.address) else { return resource }
+            // With --all, what tend did not create is released (originals put back), not destroyed.
+            if all, managed[resource.address]?.createdByTend != true {
+                if managed[resource.address] != nil {
+                    releases.append(OrphanResource(address: resource.address, type: resource.type, createdByTend: false))
+                }
+                return nil
+            }
+            var absent = resource
+            absent.ensure = .absent
+            return absent
+        }
+        let planner = Planner(registry: engine.registry, home: engine.host.home)
+        let resources = destroyConfig.resources.filter { chosenSet.contains($0.address) }
+        let observations = try await Refresher(registry: engine.registry, host: engine.host).refresh(resources)
+        let plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
+        let releaseSpecs = releases.compactMap { release in config.resources.first { $0.address == release.address } }
+        return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
+    }
+
+    /// Transactions a killed run left open: refresh each resource and record what actually happened.
+    private func reconcileOpenTransactions(config: Config) async throws {
+        let open = try store.pendingTransactions().filter { $0.status == .open }
+        guard !open.isEmpty else { return }
+        let specs = Dictionary(config.allResources.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        for transaction in open {
+            let existing = try store.managedResource(transaction.address)
+            let spec = specs[transaction.address] ?? existing.map {
+                ResourceSpec(address: $0.address, type: $0.type, parameters: $0.parameters,
+                             location: SourceLocation(file: "(state)", mark: .start))
+            }
+            var present = false
+            if let spec, let type = engine.registry[spec.type] {
+                present = (try? await type.refresh([spec], host: engine.host))?[spec.address]?.exists ?? false
+            }
+            let wasDestroy = transaction.operation == .destroy || transaction.operation == .release
+            if present && !wasDestroy {
+                if let spec {
+                    let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
+                    var paths = existing?.configPaths ?? []
+                    if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
+                    try store.saveManagedResource(ManagedResource(
+                        address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
+                        createdByTend: existing?.createdByTend ?? (transaction.operation == .create),
+                        configPaths: paths))
+                }
+            } else if !present && wasDestroy {
+                try store.forget(transaction.address)
+            }
+            try store.closeTransaction(token: transaction.token)
+            interaction.note("reconciled \(transaction.address), left unfinished by an interrupted run: it is "
+                             + (present ? "present" : "absent") + " now")
+        }
+    }
+
+    /// Makes every resource of the config that tend manages remember this config; drops this config's claim
+    /// on resources another config still declares.
+    private func claimResources(of config: Config) throws {
+        let declared = Set(config.allResources.map(\.address))
+        for var record in try store.managedResources() {
+            if declared.contains(record.address) {
+                guard !record.configPaths.contains(config.rootPath) else { continue }
+                interaction.note("\(record.address) is also declared by \(record.configPaths.joined(separator: ", "))")
+                record.configPaths.append(config.rootPath)
+                try store.saveManagedResource(record)
+            } else if record.configPaths.contains(config.rootPath) && record.configPaths.count > 1 {
+                record.configPaths.removeAll { $0 == config.rootPath }
+                try store.saveManagedResource(record)
+            }
+        }
+    }
+}
+
+/// Why an apply could not start.
+public enum ApplyError: Error, Sendable, CustomStringConvertible {
+    case stale(String)
+    case notInConfig(String, String)
+    case privileges(String)
+
+    public var description: String {
+        switch self {
+        case .stale(let message): return message + "; make a new plan with 'tend plan --out FILE'"
+        case .notInConfig(let address, let suggestion): return "\(address) is not a resource of this config\(suggestion)"
+        case .privileges(let message): return message
+        }
+    }
+}

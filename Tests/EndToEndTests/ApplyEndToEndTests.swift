@@ -1,0 +1,236 @@
+import Foundation
+import Testing
+import TendCore
+import TendTestSupport
+
+/// `PRAGMA integrity_check` of a state file, through Python's sqlite3 (a reader independent of tend).
+func integrityCheck(_ path: String) async throws -> String {
+    guard FileManager.default.fileExists(atPath: path) else { return "ok" }
+    let result = try await SystemProcessRunner().run(Command([
+        "python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('pragma integrity_check').fetchone()[0])",
+        path,
+    ]))
+    return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+func isInstalled(_ package: String) async throws -> Bool {
+    let result = try await SystemProcessRunner().run(Command(["dpkg-query", "-W", "-f", "${Status}", package]))
+    return result.output.hasSuffix("install ok installed")
+}
+
+@Suite(.serialized) struct ApplyEndToEndTests {
+    @Test func applyConvergesAndASecondPlanIsEmpty() async throws {
+        let home = try TemporaryHome()
+        try home.write("dotfiles/vimrc", "set number\n")
+        try home.write("existing.txt", "the user's own words\n", mode: 0o640)
+        try home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - type: directory
+                path: ~/src/app
+                mode: "0750"
+              - type: file
+                path: ~/src/app/README
+                content: "hello\\n"
+                dependsOn: [directory:~/src/app]
+              - type: file
+                path: ~/existing.txt
+                content: "tend's words\\n"
+              - type: symlink
+                path: ~/.vimrc
+                target: ./dotfiles/vimrc
+              - type: alias
+                name: gs
+                value: git status
+              - type: env
+                name: EDITOR
+                value: vim
+              - type: git-config
+                key: user.name
+                value: Tend Tester
+            """)
+        let tend = TendBinary(home: home, environment: ["SHELL": "/bin/bash"])
+        let apply = try await tend.run(["apply", "--yes"])
+        #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stdout.contains("Apply complete: 7 changed, 0 unchanged, 0 failed, 0 skipped"))
+        #expect(try String(contentsOfFile: home.path + "/src/app/README", encoding: .utf8) == "hello\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home.path + "/.vimrc") == home.path + "/dotfiles/vimrc")
+        let plan = try await tend.run(["plan", "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)")
+        #expect(plan.stdout == "No changes: this machine matches tend.yaml.\n")
+        let again = try await tend.run(["apply", "--yes"])
+        #expect(again.status == 0)
+        #expect(again.stdout == "No changes: this machine matches tend.yaml.\n")
+
+        // The run is in the history and its report lists every change with its commands.
+        let history = try await tend.run(["history"])
+        #expect(history.stdout.contains("apply    succeeded"))
+        let report = try await tend.run(["report", "--format", "json"])
+        #expect(report.status == 0)
+        #expect(report.stdout.contains("\"address\": \"git-config:user.name\""))
+        #expect(report.stdout.contains("\"argv\": ["))
+        let state = try await tend.run(["state", "show", "file:~/existing.txt"])
+        #expect(state.stdout.contains("adopted: it was there before tend"))
+        #expect(state.stdout.contains("backups (put back when it leaves the config)"))
+        #expect(try await integrityCheck(home.path + "/.local/state/tend/state.db") == "ok")
+    }
+
+    @Test func resourcesLeavingTheConfigAreDestroyedOrGivenBack() async throws {
+        let home = try TemporaryHome()
+        let original = "the user's own words\nwith two lines\n"
+        try home.write("existing.txt", original, mode: 0o640)
+        try home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - {type: file, path: ~/made-by-tend.txt, content: "new\\n"}
+              - {type: file, path: ~/existing.txt, content: "overwritten\\n"}
+            """)
+        let tend = TendBinary(home: home)
+        let first = try await tend.run(["apply", "--yes"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try String(contentsOfFile: home.path + "/existing.txt", encoding: .utf8) == "overwritten\n")
+        try home.write("tend.yaml", "tend: 1\nresources: []\n")
+        let plan = try await tend.run(["plan"])
+        #expect(plan.stdout.contains("- file:~/made-by-tend.txt"))
+        #expect(plan.stdout.contains("no longer in the config, and tend created it"))
+        #expect(plan.stdout.contains("< file:~/existing.txt"))
+        #expect(plan.stdout.contains("no longer in the config, and it was there before tend"))
+        let second = try await tend.run(["apply", "--yes"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/made-by-tend.txt"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home.path + "/existing.txt")) == Data(original.utf8))
+        let attributes = try FileManager.default.attributesOfItem(atPath: home.path + "/existing.txt")
+        #expect(attributes[.posixPermissions] as? Int == 0o640)
+        let list = try await tend.run(["state", "list"])
+        #expect(list.stdout == "tend manages nothing yet.\n")
+    }
+
+    @Test func applyWithoutATerminalNeedsYes() async throws {
+        let home = try TemporaryHome()
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: file, path: ~/x, content: x}\n")
+        let output = try await TendBinary(home: home).run(["apply"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("pass --yes"))
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/x"))
+    }
+
+    @Test func savedPlanAppliesExactlyAndRefusesWhenStale() async throws {
+        let home = try TemporaryHome()
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: file, path: ~/a.txt, content: \"a\\n\"}\n")
+        let tend = TendBinary(home: home)
+        _ = try await tend.run(["plan", "--out", "plan.json"])
+        try home.write("a.txt", "someone else wrote this\n")
+        let stale = try await tend.run(["apply", "plan.json"])
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("plan is stale: file:~/a.txt changed since the plan was made"))
+        #expect(try String(contentsOfFile: home.path + "/a.txt", encoding: .utf8) == "someone else wrote this\n")
+        _ = try await tend.run(["plan", "--out", "plan.json"])
+        let fresh = try await tend.run(["apply", "plan.json"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(try String(contentsOfFile: home.path + "/a.txt", encoding: .utf8) == "a\n")
+    }
+
+    @Test func aSecretGivenThroughTheEnvironmentAppearsNowhere() async throws {
+        let home = try TemporaryHome()
+        let secret = "tend-secret-6f1c93"
+        try home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - type: git-config
+                key: credential.token
+                value: ${env.TEND_SECRET}
+                sensitive: [value]
+            """)
+        let tend = TendBinary(home: home, environment: ["TEND_SECRET": secret])
+        var printed = ""
+        for arguments in [["plan"], ["plan", "--json", "--out", "p.json"], ["plan", "--format", "markdown"], ["apply", "--yes", "-v"],
+                          ["report"], ["report", "--format", "json"], ["history", "--json"],
+                          ["state", "show", "git-config:credential.token", "--json"]] {
+            let output = try await tend.run(arguments)
+            printed += output.stdout + output.stderr
+        }
+        #expect(!printed.contains(secret))
+        #expect(printed.contains("(sensitive)"))
+        for file in ["p.json", ".local/state/tend/state.db", ".local/state/tend/state.db-wal"] {
+            let path = home.path + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            #expect(!String(decoding: data, as: UTF8.self).contains(secret), "\(file) holds the secret")
+        }
+        // The host itself does get the value: that is what the resource is for.
+        let gitconfig = try String(contentsOfFile: home.path + "/.gitconfig", encoding: .utf8)
+        #expect(gitconfig.contains(secret))
+    }
+
+    @Test func twoAppliesStartedTogetherNeverInterleave() async throws {
+        let home = try TemporaryHome()
+        try home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - type: script
+                id: slow
+                check: test -f "$HOME/done"
+                create: echo start >> "$HOME/log"; sleep 2; echo end >> "$HOME/log"; touch "$HOME/done"
+            """)
+        let tend = TendBinary(home: home)
+        async let first = tend.run(["apply", "--yes"])
+        try await Task.sleep(nanoseconds: 300_000_000)
+        async let second = tend.run(["apply", "--yes"])
+        let results = try await [first, second]
+        let failed = results.filter { $0.status != 0 }
+        #expect(failed.count == 1)
+        #expect(failed.first?.stderr.contains("another tend is applying with the state at") == true)
+        #expect(failed.first?.stderr.contains("pid ") == true)
+        #expect(try String(contentsOfFile: home.path + "/log", encoding: .utf8) == "start\nend\n")
+        let waiting = try await tend.run(["apply", "--yes", "--lock-timeout", "30"])
+        #expect(waiting.status == 0)
+    }
+
+    @Test func killedApplyLosesNothingAndTheNextOneConverges() async throws {
+        let home = try TemporaryHome()
+        var yaml = "tend: 1\nresources:\n"
+        for i in 0..<150 {
+            yaml += "  - {type: file, path: ~/out/f\(i).txt, content: \"\(String(repeating: "line \(i)\\n", count: 50))\"}\n"
+        }
+        yaml += "  - {type: script, id: pause, check: test -f \"$HOME/paused\", create: sleep 0.3; touch \"$HOME/paused\"}\n"
+        try home.write("tend.yaml", yaml)
+        let tend = TendBinary(home: home)
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<12 {
+            // Start an apply and kill -9 it at a random moment.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TendBinary.path)
+            process.arguments = ["apply", "--yes", "--jobs", "2"]
+            process.environment = tend.environment
+            process.currentDirectoryURL = URL(fileURLWithPath: home.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(nanoseconds: UInt64.random(in: 20_000_000...400_000_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // Nothing half-written: every file is absent or complete (a temporary file may be left by the kill).
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: home.path + "/out")) ?? []
+            for name in names where !name.hasPrefix(".") {
+                if let index = Int(name.dropFirst().dropLast(4)) {
+                    let text = try String(contentsOfFile: home.path + "/out/" + name, encoding: .utf8)
+                    #expect(text == String(repeating: "line \(index)\n", count: 50), "round \(round): \(name) is half-written")
+                }
+            }
+            #expect(try await integrityCheck(home.path + "/.local/state/tend/state.db") == "ok")
+            if round % 3 == 2 {
+                try? FileManager.default.removeItem(atPath: home.path + "/out")
+                try? FileManager.default.removeItem(atPath: home.path + "/paused")
+            }
+        }
+        let finish = try await tend.run(["apply", "--yes"])
+        #expect(finish.status == 0, "\(finish.stdout)\n\(finish.stderr)")
+        let plan = try await tend.run(["plan", "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)")
+        // The converging apply swept up the temporary files of the killed ones.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: home.path + "/out").filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+        let history = try await tend.run(["history", "--limit", "50"])
+        #expect(history.stdout.contains("interrupted"))
+        #expect(try await integrityCheck(home.path + "/.local/state/tend/state.db") == "ok")
+    }
+}
