@@ -3,7 +3,7 @@ import TendCore
 /// A shell alias, kept in tend's profile (`ShellProfile`), which sh, bash, zsh and fish source.
 ///
 /// Refresh reads `profile.sh` once for every alias resource; it runs no process.
-public struct AliasResource: ResourceType {
+public struct AliasResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.alias }

@@ -2,7 +2,7 @@ import TendCore
 
 /// A Debian package. Refresh asks dpkg about every apt resource in one `dpkg-query -W` call and reports the
 /// installed version; a package dpkg does not know, or knows only as removed, is absent.
-public struct AptPackage: ResourceType {
+public struct AptPackage: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.apt }

@@ -2,7 +2,7 @@ import TendCore
 
 /// A Homebrew formula or cask. Refresh lists installed formulae with one `brew list --versions --formula`
 /// and, when the config has casks, installed casks with one `brew list --versions --cask`.
-public struct BrewPackage: ResourceType {
+public struct BrewPackage: ApplyingResourceType {
     /// Where Homebrew installs itself, tried when `brew` is not on PATH (a fresh shell on a new Mac often
     /// lacks `/opt/homebrew/bin`).
     public var fallbackExecutables: [String]

@@ -5,7 +5,7 @@ import TendCore
 /// Refresh runs no process: one `lstat` per directory. A symlink to a directory counts as the directory, as
 /// `mkdir -p` would; anything else at the path is reported absent with a note, so the plan shows a create that
 /// apply will refuse rather than a silent no-op.
-public struct DirectoryResource: ResourceType {
+public struct DirectoryResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.directory }

@@ -4,7 +4,7 @@ import TendCore
 ///
 /// Refresh reads `profile.sh` once for every env resource; it runs no process. It reports what tend's profile
 /// sets, not the variable in tend's own environment, which depends on the shell tend was started from.
-public struct EnvResource: ResourceType {
+public struct EnvResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.env }

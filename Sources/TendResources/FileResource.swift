@@ -5,7 +5,7 @@ import TendCore
 /// Refresh runs no process: one `lstat` and one read per file (and one read per source). Content is compared by
 /// bytes. Something else at the path (a directory, a symlink) is reported present with a `content` or `source`
 /// that cannot match, so the plan shows a change instead of silently doing nothing.
-public struct FileResource: ResourceType {
+public struct FileResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.file }

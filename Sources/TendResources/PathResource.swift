@@ -4,7 +4,7 @@ import TendCore
 /// (`ShellProfile`), which adds it only when it is not already on PATH.
 ///
 /// Refresh reads `profile.sh` once for every path resource; it runs no process.
-public struct PathResource: ResourceType {
+public struct PathResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.path }

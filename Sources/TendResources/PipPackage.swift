@@ -4,7 +4,7 @@ import TendCore
 /// A Python distribution installed with an interpreter's pip. Refresh runs one
 /// `PYTHON -m pip list --format=json` per interpreter (and one more with `--user` when some of its resources
 /// install into the user's site-packages), and matches names the way pip does (PEP 503).
-public struct PipPackage: ResourceType {
+public struct PipPackage: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.pip }

@@ -3,7 +3,7 @@ import TendCore
 
 /// A Python application in its own pipx environment. Refresh reads every environment from one
 /// `pipx list --json` and reports the main package's version and the interpreter the environment was built with.
-public struct PipxPackage: ResourceType {
+public struct PipxPackage: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.pipx }

@@ -239,10 +239,40 @@ public struct ShellProfile: Sendable, Hashable {
             lines.append("end")
         }
         for (name, value) in entries.aliases where !Self.fishReservedAliasNames.contains(name) {
-            lines.append("alias \(name) \(Self.fishQuoted(value))")
+            lines += Self.fishFunction(name: name, value: value)
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// fish's own `alias` pastes the value into function text that it evaluates at once, so a value such as
+    /// `x; end; rm -rf ~; function y` runs while the profile loads. tend writes the function itself instead:
+    /// the value stays one quoted word until the alias is used, then `eval` runs it with the arguments, each
+    /// escaped, as a POSIX shell expands an alias. A value that starts with the alias's own name calls the
+    /// command or builtin of that name, not the function again.
+    static func fishFunction(name: String, value: String) -> [String] {
+        let words = value.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map { String($0) }
+        var command = value
+        var wraps = ""
+        if words.first == name {
+            command = (fishBuiltins.contains(name) ? "builtin " : "command ") + value
+        } else if let first = words.first, words.last != name, !first.isEmpty {
+            wraps = " --wraps \(fishQuoted(value))"
+        }
+        return [
+            "function \(name)\(wraps) --description \(fishQuoted("alias \(name)=\(value)"))",
+            "    eval \(fishQuoted(command)) (string escape -- $argv)",
+            "end",
+        ]
+    }
+
+    /// fish's builtins (`builtin --names`, fish 3.6), which `command NAME` cannot reach.
+    static let fishBuiltins: Set<String> = [
+        ".", ":", "[", "_", "abbr", "and", "argparse", "begin", "bg", "bind", "block", "break", "breakpoint", "builtin",
+        "case", "cd", "command", "commandline", "complete", "contains", "continue", "count", "disown", "echo", "else",
+        "emit", "end", "eval", "exec", "exit", "false", "fg", "for", "function", "functions", "history", "if", "jobs",
+        "math", "not", "or", "path", "printf", "pwd", "random", "read", "realpath", "return", "set", "set_color",
+        "source", "status", "string", "switch", "test", "time", "true", "type", "ulimit", "wait", "while",
+    ]
 
     /// One POSIX shell word that the shell reads literally: single-quoted, with `'` written as `'\''`.
     ///

@@ -5,7 +5,7 @@ import TendCore
 /// Refresh runs no process: one `lstat` and one `readlink` per link. The stored target is reported absolute
 /// (a relative one is taken from the link's directory) and standardised, the form the loader gives `target`.
 /// Anything else at the path is reported present with a target that cannot match, so the plan shows a change.
-public struct SymlinkResource: ResourceType {
+public struct SymlinkResource: ApplyingResourceType {
     public init() {}
 
     public var schema: TypeSchema { BuiltinSchemas.symlink }

@@ -46,8 +46,12 @@ import TendTestSupport
             if not contains -- '/opt/tools/bin' $PATH
                 set -gx PATH $PATH '/opt/tools/bin'
             end
-            alias gs 'git status'
-            alias ll 'ls -l \\'my dir\\''
+            function gs --wraps 'git status' --description 'alias gs=git status'
+                eval 'git status' (string escape -- $argv)
+            end
+            function ll --wraps 'ls -l \\'my dir\\'' --description 'alias ll=ls -l \\'my dir\\''
+                eval 'ls -l \\'my dir\\'' (string escape -- $argv)
+            end
 
             """))
         #expect(ShellProfile.parse(text) == profile)
@@ -118,7 +122,8 @@ import TendTestSupport
         #expect(profile.problems == ["alias end is a reserved word in fish, so it is left out of profile.fish",
                                      "alias if is a reserved word in fish, so it is left out of profile.fish"])
         #expect(ShellProfile.parse(profile.renderPOSIX()) == profile)
-        #expect(profile.renderFish().components(separatedBy: "\n").filter { $0.hasPrefix("alias ") } == ["alias gs 'git status'"])
+        #expect(profile.renderFish().components(separatedBy: "\n").filter { $0.hasPrefix("function ") }
+                == ["function gs --wraps 'git status' --description 'alias gs=git status'"])
     }
 
     @Test func namePatterns() {

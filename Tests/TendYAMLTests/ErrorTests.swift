@@ -205,7 +205,7 @@ import Testing
         }
         #expect(limit == 2_000_000)
         #expect(mark.line == 7)  // g's aliases copy 597,871 nodes each
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(20), "a catastrophic slowdown only: timings are not tested")
         #expect(parseError(text, parser: Parser(maxNodes: 100)) == .tooLarge(limit: 100, mark: Mark(line: 2, column: 32)))
     }
 

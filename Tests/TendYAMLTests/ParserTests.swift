@@ -373,7 +373,7 @@ import Testing
         let elapsed = try clock.measure { node = try Parser().parse(text) }
         #expect(node?.sequence?.count == 20_000)
         #expect(node?.sequence?.last?.mark == Mark(line: 20_000, column: 3))
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(20), "a catastrophic slowdown only: timings are not tested")
     }
 
     @Test func nodeCountCountsEachNodeOnce() throws {

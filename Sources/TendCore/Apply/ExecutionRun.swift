@@ -203,6 +203,16 @@ final class ExecutionRun: @unchecked Sendable {
                 let policy = executor.retryOverride ?? RetryPolicy(request.resource.retry)
                 switch outcome {
                 case .success(let result):
+                    if let updated = result.updatedParameters, case let problems = type.schema.problems(in: updated),
+                       !problems.isEmpty {
+                        finish(i, token: tokens[i], request: request,
+                               .failed(message: "the change handed back a configuration that does not validate: "
+                                           + problems.joined(separator: "; "),
+                                       duration: Date().timeIntervalSince(started), attempts: attempts[i]!),
+                               commands: recorder.commands, result: nil)
+                        results[i] = false
+                        continue
+                    }
                     let verified = await verify(request, type: type)
                     let duration = Date().timeIntervalSince(started)
                     if let problem = verified {

@@ -13,6 +13,8 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
     public var privileged: Bool
     /// Indices into `arguments` of secrets (a passphrase): shown and recorded as `(sensitive)`.
     public var sensitiveArguments: Set<Int> = []
+    /// Names of environment variables whose values are secrets: shown as `(sensitive)`.
+    public var sensitiveEnvironment: Set<String> = []
 
     public init(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
                 input: [UInt8]? = nil, timeout: Double? = nil, privileged: Bool = false) {
@@ -27,7 +29,9 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
 
     /// The command as a person would type it, each argument quoted for a POSIX shell where needed.
     public var description: String {
-        let prefix = environment.keys.sorted().map { "\($0)=\(ShellQuoting.quote(environment[$0]!))" }
+        let prefix = environment.keys.sorted().map { name in
+            "\(name)=" + (sensitiveEnvironment.contains(name) ? "(sensitive)" : ShellQuoting.quote(environment[name]!))
+        }
         return (prefix + displayArguments.map(ShellQuoting.quote)).joined(separator: " ")
     }
 

@@ -31,7 +31,9 @@ public struct SystemProcessRunner: ProcessRunner {
     public func run(_ command: Command) async throws -> CommandResult {
         var argv = command.arguments
         if command.privileged && useSudo {
-            argv = ["sudo", "-n", "--"] + argv
+            // sudo resets the environment, so the command's own variables (DEBIAN_FRONTEND) go through env.
+            let assignments = command.environment.keys.sorted().map { "\($0)=\(command.environment[$0]!)" }
+            argv = ["sudo", "-n", "--"] + (assignments.isEmpty ? [] : ["env"] + assignments) + argv
         }
         var environment = baseEnvironment
         for (key, value) in command.environment { environment[key] = value }

@@ -53,7 +53,8 @@ public struct VersionPattern: Sendable, Hashable {
             if version == pattern { return true }
             guard version.hasPrefix(pattern) else { return false }
             let next = version[version.index(version.startIndex, offsetBy: pattern.count)]
-            return ".-+~:".contains(next)
+            // `_` too: Homebrew writes a formula's revision as 5.4.6_1.
+            return ".-+~:_".contains(next)
         }
         return Self.glob(Array(pattern), Array(version))
     }

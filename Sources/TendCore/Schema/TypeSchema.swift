@@ -42,6 +42,37 @@ public struct TypeSchema: Sendable {
     public func parameter(_ name: String) -> ParameterSchema? {
         parameters.first { $0.name == name }
     }
+
+    /// Problems with parameters a change handed back (a plugin's CONTROL message, a resolved version): each
+    /// must be a parameter of this type, of its kind and, for enumerations, one of its values.
+    public func problems(in updated: [String: Value]) -> [String] {
+        var problems: [String] = []
+        for name in updated.keys.sorted() {
+            let value = updated[name]!
+            guard let parameter = parameter(name) else {
+                problems.append("'\(name)' is not a parameter of type \(self.name)")
+                continue
+            }
+            if parameter.isKey {
+                problems.append("'\(name)' names the resource and cannot be changed")
+                continue
+            }
+            let fits: Bool
+            switch (parameter.kind, value) {
+            case (.string, .string), (.path, .string), (.int, .int), (.bool, .bool), (.map, .map): fits = true
+            case (.string, .int), (.string, .bool): fits = true
+            case (.mode, .string(let text)): fits = FileMode(text) != nil
+            case (.list, .list): fits = true
+            default: fits = false
+            }
+            if !fits {
+                problems.append("'\(name)' of type \(self.name) expects \(parameter.kind.expectation), got \(value)")
+            } else if let allowed = parameter.allowedValues, let text = value.stringValue, !allowed.contains(text) {
+                problems.append("'\(text)' is not a valid value for '\(name)' (expected one of: \(allowed.joined(separator: ", ")))")
+            }
+        }
+        return problems
+    }
 }
 
 /// The set of type schemas a config is checked against; the CLI builds it from the registered types.
