@@ -6,11 +6,12 @@ import TendResources
 /// What a command that works on the host needs: the machine, the engine over the built-in types, and one way
 /// to report errors (a message on standard error, exit 1, never a stack trace).
 struct CommandContext {
-    let options: ConfigOptions
+    /// Nil for commands that read no config (history, report, state).
+    let options: ConfigOptions?
     let host: Machine
     let engine: Engine
 
-    init(options: ConfigOptions, runner: (any ProcessRunner)? = nil) {
+    init(options: ConfigOptions?, runner: (any ProcessRunner)? = nil) {
         self.options = options
         let facts = HostFacts.current()
         let host = Machine(facts: facts, runner: runner ?? SystemProcessRunner(baseEnvironment: facts.environment),
@@ -21,6 +22,7 @@ struct CommandContext {
 
     /// The config, after printing its diagnostics; nil when it has errors.
     func loadConfig() -> Config? {
+        guard let options else { return nil }
         let path = options.configPath()
         let result = engine.loadConfig(path: path)
         if !result.diagnostics.isEmpty {
@@ -61,7 +63,8 @@ struct CommandContext {
     }
 
     func fail(_ error: any Error) -> Never {
-        let label = options.color(for: .standardError) ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        let color = options?.color(for: .standardError) ?? Terminal.wantsColor(.standardError)
+        let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
         Terminal.write("tend: \(label) \(error)\n", to: .standardError)
         Foundation.exit(1)
     }

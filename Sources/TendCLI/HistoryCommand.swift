@@ -24,7 +24,7 @@ struct HistoryCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let context = CommandContext(options: ConfigOptions())
+        let context = CommandContext(options: nil)
         let runs = try context.run { try stateOptions.open(host: context.host).runs(limit: limit) }
         let renderer = RunReportRenderer()
         Terminal.write(json ? JSON.array(runs.map(renderer.runJSON)).pretty + "\n" : renderer.historyText(runs))

@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let context = CommandContext(options: ConfigOptions())
+        let context = CommandContext(options: nil)
         let store = try context.run { try stateOptions.open(host: context.host) }
         let record = try context.run { () -> RunRecord in
             if let runNumber {

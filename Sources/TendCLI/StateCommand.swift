@@ -22,7 +22,7 @@ struct StateCommand: ParsableCommand {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() throws {
-            let context = CommandContext(options: ConfigOptions())
+            let context = CommandContext(options: nil)
             let records = try context.run { try stateOptions.open(host: context.host).managedResources() }
             if json {
                 Terminal.write(JSON.array(records.map { StateDescription.json($0, backups: nil) }).pretty + "\n")
@@ -44,7 +44,7 @@ struct StateCommand: ParsableCommand {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() throws {
-            let context = CommandContext(options: ConfigOptions())
+            let context = CommandContext(options: nil)
             let store = try context.run { try stateOptions.open(host: context.host) }
             guard let parsed = Address(parsing: address, home: context.host.home) else {
                 throw ValidationError("'\(address)' is not an address: write TYPE:KEY")
@@ -68,7 +68,7 @@ struct StateCommand: ParsableCommand {
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() throws {
-            let context = CommandContext(options: ConfigOptions())
+            let context = CommandContext(options: nil)
             let store = try context.run { try stateOptions.open(host: context.host) }
             guard let parsed = Address(parsing: address, home: context.host.home) else {
                 throw ValidationError("'\(address)' is not an address: write TYPE:KEY")
