@@ -25,7 +25,8 @@ struct Interpolator {
 
     /// Expands `text`; throws the first problem with its offset in characters from the start of `text`.
     func expand(_ text: String) throws(Problem) -> Expansion {
-        guard text.contains("$") else { return Expansion(value: .string(text), outputs: []) }
+        // Bytes, not Foundation's substring search: this runs for every string in the config.
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return Expansion(value: .string(text), outputs: []) }
         var result = ""
         var outputs: [(String, String)] = []
         let chars = Array(text)

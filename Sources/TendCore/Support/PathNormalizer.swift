@@ -9,6 +9,7 @@ public enum PathNormalizer {
 
     /// Removes `.` and empty components, resolves `..` lexically, and drops a trailing slash.
     public static func standardize(_ path: String) -> String {
+        if isStandard(path) { return path }
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -22,6 +23,35 @@ public enum PathNormalizer {
         let joined = parts.joined(separator: "/")
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// True when `standardize` would return the path unchanged: no empty, `.` or `..` component and no
+    /// trailing slash. Most paths are, and checking bytes is far cheaper than splitting.
+    static func isStandard(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var utf8 = path.utf8.makeIterator()
+        guard var previous = utf8.next() else { return false }
+        if previous == dot { return false }
+        var componentStart = previous == slash
+        var componentLength = previous == slash ? 0 : 1
+        var dots = 0
+        while let byte = utf8.next() {
+            if byte == slash {
+                if previous == slash { return false }
+                if componentLength == dots && dots > 0 && dots <= 2 { return false }
+                componentStart = true
+                componentLength = 0
+                dots = 0
+            } else {
+                if componentStart && byte == dot { dots += 1 } else if byte == dot && dots == componentLength { dots += 1 } else { dots = -100 }
+                componentStart = false
+                componentLength += 1
+            }
+            previous = byte
+        }
+        if previous == slash { return path.utf8.count == 1 }
+        if componentLength == dots && dots > 0 && dots <= 2 { return false }
+        return true
     }
 
     /// An absolute, standardised path: `~` expanded, relative paths taken from `base`.
