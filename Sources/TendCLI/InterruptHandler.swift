@@ -1,12 +1,17 @@
 import Foundation
 import TendCore
 
+/// The write end of the self-pipe the signal handler writes to (a C handler cannot capture context).
+nonisolated(unsafe) private var interruptPipeWriteEnd: Int32 = -1
+
 /// Ctrl-C (and SIGTERM) during an apply: the first stops new changes and gives running ones a grace period,
 /// then terminates them; a second terminates them at once.
+///
+/// A plain sigaction handler writes a byte to a pipe that a dedicated thread reads; that thread unblocks the
+/// signals for itself, so delivery does not depend on the signal mask tend inherited from its parent.
 final class InterruptHandler: @unchecked Sendable {
     static let grace: Double = 10
     private let stop: StopSignal
-    private var sources: [any DispatchSourceSignal] = []
     private let lock = NSLock()
     private var count = 0
 
@@ -15,12 +20,39 @@ final class InterruptHandler: @unchecked Sendable {
     }
 
     func install() {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in self?.interrupted() }
-            source.resume()
-            sources.append(source)
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        interruptPipeWriteEnd = fds[1]
+        let readEnd = fds[0]
+        var action = sigaction()
+        #if os(Linux)
+        action.__sigaction_handler.sa_handler = { _ in
+            var byte: UInt8 = 1
+            _ = write(interruptPipeWriteEnd, &byte, 1)
+        }
+        #else
+        action.__sigaction_u.__sa_handler = { _ in
+            var byte: UInt8 = 1
+            _ = write(interruptPipeWriteEnd, &byte, 1)
+        }
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+        Thread.detachNewThread { [self] in
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGINT)
+            sigaddset(&signals, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+            var byte: UInt8 = 0
+            while true {
+                let count = read(readEnd, &byte, 1)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                interrupted()
+            }
         }
     }
 

@@ -134,8 +134,7 @@ public struct Parser: Sendable {
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Mark? {
         // Fast path: the standard library's validation (non-generic, so quick even in debug builds) repairs
         // nothing in valid text; the scalar-by-scalar walk runs only to place an error.
-        let repaired = String(decoding: bytes, as: UTF8.self)
-        if repaired.utf8.count == bytes.count, repaired.utf8.elementsEqual(bytes) { return nil }
+        if bytes.withUnsafeBufferPointer({ String._tryFromUTF8Valid($0) }) { return nil }
         var bad: Mark?
         walk(bytes) { _, mark, scalar in
             if scalar == nil { bad = mark }
@@ -328,5 +327,12 @@ private struct TreeBuilder {
             if seen.insert(key).inserted { result.append(pair) }
         }
         return result
+    }
+}
+
+extension String {
+    /// True when the bytes are valid UTF-8: the standard library validates without building a repaired copy.
+    static func _tryFromUTF8Valid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        String(validating: bytes, as: UTF8.self) != nil
     }
 }

@@ -9,6 +9,10 @@ import TendTestSupport
 
     @Test(.enabled(if: geteuid() == 0, "installs Debian packages: needs root"))
     func workstationExampleConvergesInATemporaryHome() async throws {
+        try await AptTestLock.exclusively(applyWorkstation)
+    }
+
+    func applyWorkstation() async throws {
         var installedBefore: [String: Bool] = [:]
         for package in Self.packages { installedBefore[package] = try await isInstalled(package) }
         defer {

@@ -667,14 +667,9 @@ import TendTestSupport
         #expect(result.succeeded, "\(CommandError.failed(result))")
     }
 
-    /// Runs `body` while holding a machine-wide lock: other test processes (other scratch paths) run these
-    /// tests too, and must not remove the packages this one just installed.
+    /// Runs `body` while holding the machine-wide apt test lock (see `AptTestLock`).
     static func exclusively(_ body: () async throws -> Void) async throws {
-        let descriptor = open(NSTemporaryDirectory() + "/tend-package-apply-tests.lock", O_CREAT | O_RDWR, 0o644)
-        try #require(descriptor >= 0)
-        defer { close(descriptor) }
-        flock(descriptor, LOCK_EX)
-        try await body()
+        try await AptTestLock.exclusively(body)
     }
 
     @Test(.enabled(if: canInstallDebs, "needs root and apt-get"))

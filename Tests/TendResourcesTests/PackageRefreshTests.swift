@@ -189,6 +189,10 @@ import TendTestSupport
 
     @Test(.enabled(if: hasDpkg, "needs dpkg"))
     func aptRefreshAgainstTheRealDpkg() async throws {
+        try await AptTestLock.exclusively(refreshAgainstTheRealDpkg)
+    }
+
+    func refreshAgainstTheRealDpkg() async throws {
         // Pick a package that is surely not installed, checking with dpkg first.
         var missing: String?
         for candidate in ["hello", "sl", "cowsay"] {

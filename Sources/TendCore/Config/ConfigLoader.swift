@@ -61,7 +61,8 @@ struct RawResource {
 }
 
 /// The mutable work of one load: files read, diagnostics found, and the pieces gathered from every file.
-final class LoadSession {
+/// Not thread-safe: each thread works in its own session (see `decodeAll`).
+final class LoadSession: @unchecked Sendable {
     let loader: ConfigLoader
     var overrides: [String: [UInt8]] = [:]
     var diagnostics: [Diagnostic] = []
@@ -80,6 +81,8 @@ final class LoadSession {
     var undecodedAddresses: Set<Address> = []
     var typesWithUndecodedKeys: Set<String> = []
     var variableNodes: [String: (node: Node, file: LoadedFile)] = [:]
+    /// The graph over the active resources, built by the checks and kept for the planner.
+    var dependencyGraph: DependencyGraph?
 
     init(loader: ConfigLoader) {
         self.loader = loader
@@ -95,21 +98,44 @@ final class LoadSession {
         let absoluteRoot = loader.absolute(rootPath)
         loadFile(name: rootPath, absolutePath: absoluteRoot, chain: [], includedFrom: nil, isRoot: true)
         resolveVariables()
-        var resources: [ResourceSpec] = []
-        for raw in rawResources {
-            resources.append(contentsOf: decodeResource(raw))
-        }
+        let resources = decodeAll()
         checkResources(resources)
         sortDiagnostics()
-        let config: Config?
+        var config: Config?
         if diagnostics.contains(where: { $0.severity == .error }) || files.isEmpty {
             config = nil
         } else {
             config = Config(rootPath: absoluteRoot, files: files.map(\.name),
                             digest: "sha256:" + SHA256.hex(digest.finalize()),
                             variables: variables, allResources: resources, plugins: pluginPaths)
+            config?.dependencyGraph = dependencyGraph
         }
         return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources)
+    }
+
+    /// Decodes every resource; a large config is split in two halves decoded on two threads, the second by a
+    /// worker session that shares this one's resolved variables and reports into its own diagnostics.
+    private func decodeAll() -> [ResourceSpec] {
+        guard rawResources.count >= 400, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return rawResources.flatMap(decodeResource)
+        }
+        let half = rawResources.count / 2
+        let worker = LoadSession(loader: loader)
+        worker.variables = variables
+        worker.variableNodes = variableNodes
+        let secondHalf = Array(rawResources[half...])
+        final class Box: @unchecked Sendable { var resources: [ResourceSpec] = [] }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            box.resources = secondHalf.flatMap(worker.decodeResource)
+            done.signal()
+        }
+        let first = rawResources[..<half].flatMap(decodeResource)
+        done.wait()
+        diagnostics += worker.diagnostics
+        undecodedAddresses.formUnion(worker.undecodedAddresses)
+        return first + box.resources
     }
 
     /// Files in load order, each file's problems by position; problems with no place first.

@@ -37,6 +37,7 @@ extension LoadSession {
         }
         let active = resources.filter(\.isActive)
         let graph = DependencyGraph(resources: active, catalog: loader.catalog)
+        dependencyGraph = graph
         if let cycle = graph.findCycle() {
             diagnostics.append(.error(
                 "dependency cycle: " + cycle.map(\.description).joined(separator: " -> "),

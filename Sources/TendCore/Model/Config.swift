@@ -11,6 +11,8 @@ public struct Config: Sendable {
     public var allResources: [ResourceSpec]
     /// Plugin executables named by `plugins:`, as absolute paths.
     public var plugins: [String]
+    /// The dependency graph over `resources`, as the loader checked it; nil for hand-made configs.
+    public var dependencyGraph: DependencyGraph?
 
     public init(rootPath: String, files: [String], digest: String, variables: [String: Value],
                 allResources: [ResourceSpec], plugins: [String] = []) {

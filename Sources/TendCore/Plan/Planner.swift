@@ -48,7 +48,9 @@ public struct Planner: Sendable {
     /// The plan for `resources` (already selected) given what refresh observed.
     public func plan(config: Config, resources: [ResourceSpec], observations: [Address: Observation],
                      orphans: [OrphanResource] = []) -> Plan {
-        let graph = DependencyGraph(resources: resources, catalog: registry.catalog)
+        // Everything selected: the loader's graph is this graph.
+        let graph = config.dependencyGraph.flatMap { $0.order.count == resources.count ? $0 : nil }
+            ?? DependencyGraph(resources: resources, catalog: registry.catalog)
         var changes: [Address: ResourceChange] = [:]
         var unchanged: [Address] = []
         for resource in resources {
