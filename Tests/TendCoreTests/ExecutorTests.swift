@@ -15,6 +15,8 @@ final class World: @unchecked Sendable {
     var liars: Set<String> = []
     /// Failures that clear after this many attempts.
     var flaky: [String: Int] = [:]
+    /// Updated configurations that changes hand back, by key (a plugin's CONTROL, a resolved version).
+    var handBack: [String: [String: Value]] = [:]
     var delay: Double = 0
 
     func has(_ key: String) -> Bool { lock.withLock { present.contains(key) } }
@@ -42,7 +44,8 @@ final class World: @unchecked Sendable {
                 continue
             }
             if !liars.contains(key) { set(key, request.operation != .destroy) }
-            outcomes[request.address] = .success(ChangeResult(outputs: ["id": .string("id-\(key)")]))
+            outcomes[request.address] = .success(ChangeResult(outputs: ["id": .string("id-\(key)")],
+                                                              updatedParameters: handBack[key]))
         }
         lock.withLock { running -= 1 }
         return outcomes
@@ -57,7 +60,9 @@ struct WorldType: ApplyingResourceType {
 
     func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
         var result: [Address: Observation] = [:]
-        for resource in resources where world.has(resource.address.key) { result[resource.address] = .present([:]) }
+        for resource in resources where world.has(resource.address.key) {
+            result[resource.address] = .present(world.handBack[resource.address.key] ?? [:])
+        }
         return result
     }
 
@@ -264,5 +269,34 @@ struct ExecutorHarness {
         let pending = try store.pendingTransactions()
         #expect(pending.map(\.address.description) == ["pkg:bad"])
         #expect(pending.first?.status == .failed)
+    }
+
+    @Test func anUpdatedConfigurationIsValidatedAndMergedIntoTheState() async throws {
+        let harness = ExecutorHarness()
+        harness.world.handBack["good"] = ["ref": .string("resolved-1.2.3")]
+        harness.world.handBack["bad"] = ["nope": .string("x")]
+        harness.world.handBack["wrong-kind"] = ["ref": .list([.string("a")])]
+        let store = InMemoryStateStore(backupDirectory: "/nonexistent")
+        let run = try store.beginRun(kind: .apply, configPath: "/work/tend.yaml", configDigest: "sha256:x", pid: getpid(),
+                                     hostname: "box")
+        let journal = StateJournal(store: store, runID: run.id, configPath: "/work/tend.yaml", registry: harness.registry)
+        let (summary, _) = try await harness.run("""
+            tend: 1
+            resources:
+              - {type: pkg, name: good}
+              - {type: pkg, name: bad}
+              - {type: pkg, name: wrong-kind}
+            """, journal: journal)
+        #expect(summary.outcomes[Address(type: "pkg", key: "good")]?.isSuccess == true)
+        #expect(try store.managedResource(Address(type: "pkg", key: "good"))?.parameters
+                == ["name": .string("good"), "ref": .string("resolved-1.2.3")])
+        guard case .failed(let bad, _, _)? = summary.outcomes[Address(type: "pkg", key: "bad")],
+              case .failed(let wrong, _, _)? = summary.outcomes[Address(type: "pkg", key: "wrong-kind")] else {
+            Issue.record("the invalid configurations did not fail: \(summary.outcomes)")
+            return
+        }
+        #expect(bad == "the change handed back a configuration that does not validate: 'nope' is not a parameter of type pkg")
+        #expect(wrong.hasPrefix("the change handed back a configuration that does not validate: 'ref' of type pkg expects a string"))
+        #expect(try store.managedResource(Address(type: "pkg", key: "bad")) == nil)
     }
 }

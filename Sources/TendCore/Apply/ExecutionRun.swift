@@ -213,7 +213,11 @@ final class ExecutionRun: @unchecked Sendable {
                         results[i] = false
                         continue
                     }
-                    let verified = await verify(request, type: type)
+                    var verifying = request
+                    if let updated = result.updatedParameters {
+                        verifying.resource.parameters.merge(updated) { _, new in new }
+                    }
+                    let verified = await verify(verifying, type: type)
                     let duration = Date().timeIntervalSince(started)
                     if let problem = verified {
                         finish(i, token: tokens[i], request: request,
