@@ -17,7 +17,7 @@ for run in 1 2 3; do
   "$bin" apply --yes -c "$work/tend.yaml" >/dev/null
   end=$(date +%s%N)
   total=$(( (end - start) / 1000000 ))
-  commands=$("$bin" report --format json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(int(1000*sum(c["duration"] for o in r["operations"] for c in o["commands"])))')
+  commands=$("$bin" report --format json | python3 -c 'import json,sys; r=json.load(sys.stdin); cs={(tuple(c["argv"]),c["duration"]) for o in r["operations"] for c in o["commands"]}; print(int(1000*sum(d for _,d in cs)))')
   own=$(( total - commands ))
   echo "run $run: total ${total} ms, commands (apt-get) ${commands} ms, tend's own ${own} ms ($(awk -v a="$own" -v b="$commands" 'BEGIN { printf "%.1f", 100 * a / b }')% of apt's)"
 done
