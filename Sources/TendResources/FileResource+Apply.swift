@@ -5,15 +5,7 @@ import TendCore
 /// never over a directory that holds anything.
 extension FileResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            do {
-                outcomes[request.address] = .success(try applyOne(request, context: context))
-            } catch {
-                outcomes[request.address] = .failure(ApplyFailure(error: error))
-            }
-        }
-        return outcomes
+        applyEach(requests) { try applyOne($0, context: context) }
     }
 
     private func applyOne(_ request: ChangeRequest, context: ApplyContext) throws -> ChangeResult {

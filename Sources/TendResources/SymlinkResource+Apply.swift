@@ -5,16 +5,10 @@ import TendCore
 /// them; what was at the path before is backed up first, and a directory with files in it is never replaced.
 extension SymlinkResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            do {
-                try applyOne(request, context: context)
-                outcomes[request.address] = .success(ChangeResult())
-            } catch {
-                outcomes[request.address] = .failure(ApplyFailure(error: error))
-            }
+        applyEach(requests) { request in
+            try applyOne(request, context: context)
+            return ChangeResult()
         }
-        return outcomes
     }
 
     private func applyOne(_ request: ChangeRequest, context: ApplyContext) throws {

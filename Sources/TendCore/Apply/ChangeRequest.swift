@@ -86,3 +86,19 @@ public protocol BackupKeeper: Sendable {
     /// Restores the backups of `address`, byte for byte, and forgets them; false when there were none.
     func restore(_ address: Address) throws -> Bool
 }
+
+extension ApplyingResourceType {
+    /// Applies requests one at a time, each outcome from `body`'s result or the error it threw: for types that
+    /// gain nothing from batching.
+    public func applyEach(_ requests: [ChangeRequest], _ body: (ChangeRequest) throws -> ChangeResult) -> ChangeOutcomes {
+        var outcomes: ChangeOutcomes = [:]
+        for request in requests {
+            do {
+                outcomes[request.address] = .success(try body(request))
+            } catch {
+                outcomes[request.address] = .failure(ApplyFailure(error: error))
+            }
+        }
+        return outcomes
+    }
+}
