@@ -50,6 +50,8 @@ struct PlanCommand: AsyncParsableCommand {
             try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
         }
         let plan = result.plan
+        ExitRetention.keep(config)
+        ExitRetention.keep(result)
         for failed in result.failedChanges {
             Terminal.write("note: the \(failed.operation.rawValue) of \(failed.address) failed in run \(failed.runID) and waits for 'tend recover \(failed.token)'\n",
                            to: .standardError)

@@ -30,7 +30,7 @@ import TendTestSupport
         try home.write("tend.yaml", """
             tend: 1
             resources:
-              - {type: script, id: a, check: test -f "$HOME/a", create: touch "$HOME/started"; sleep 1; touch "$HOME/a"}
+              - {type: script, id: a, check: test -f "$HOME/a", create: touch "$HOME/started"; sleep 3; touch "$HOME/a"}
               - {type: script, id: b, check: test -f "$HOME/b", create: touch "$HOME/b", dependsOn: [script:a]}
             """)
         let tend = TendBinary(home: home)
