@@ -53,9 +53,14 @@ public struct Planner: Sendable {
             ?? DependencyGraph(resources: resources, catalog: registry.catalog)
         var changes: [Address: ResourceChange] = [:]
         var unchanged: [Address] = []
+        var rulesByType: [String: ComparisonRules] = [:]
         for resource in resources {
             let observation = observations[resource.address] ?? .absent()
-            if let change = change(for: resource, observation: observation, graph: graph) {
+            if rulesByType[resource.type] == nil, let type = registry[resource.type] {
+                rulesByType[resource.type] = Self.comparisonRules(type.schema)
+            }
+            if let change = change(for: resource, observation: observation, graph: graph,
+                                   rules: rulesByType[resource.type]) {
                 changes[resource.address] = change
             } else {
                 unchanged.append(resource.address)
@@ -82,7 +87,28 @@ public struct Planner: Sendable {
                graph: DependencyGraph(dependencies: [:], order: [resource.address]))
     }
 
-    private func change(for resource: ResourceSpec, observation: Observation, graph: DependencyGraph) -> ResourceChange? {
+    /// How each parameter of a type compares, by name: looked up once per type, not per resource.
+    typealias ComparisonRules = [String: (comparison: Comparison, compared: Bool)]
+
+    static func comparisonRules(_ schema: TypeSchema) -> ComparisonRules {
+        Dictionary(schema.parameters.map { ($0.name, ($0.comparison, !$0.isKey && $0.comparison != .createOnly)) },
+                   uniquingKeysWith: { first, _ in first })
+    }
+
+    private func change(for resource: ResourceSpec, observation: Observation, graph: DependencyGraph,
+                        rules: ComparisonRules? = nil) -> ResourceChange? {
+        // The common case of a re-run, checked without building anything: present, wanted, and equal.
+        if let rules, resource.ensure == .present, observation.exists, resource.outputReferences.isEmpty {
+            var equal = true
+            for (name, desired) in resource.parameters {
+                guard let rule = rules[name], rule.compared else { continue }
+                if !ValueComparison.matches(desired, observation.parameters[name], comparison: rule.comparison, home: home) {
+                    equal = false
+                    break
+                }
+            }
+            if equal { return nil }
+        }
         guard let type = registry[resource.type] else { return nil }
         let schema = type.schema
         let dependsOn = graph.dependencies[resource.address] ?? []
