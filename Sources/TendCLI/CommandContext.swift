@@ -69,3 +69,12 @@ struct CommandContext {
         Foundation.exit(1)
     }
 }
+
+/// A command's own failure, printed as `tend: error: ...` (no usage text: the arguments were fine).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
                 return record
             }
             guard let last = try store.runs(limit: 1).first else {
-                throw ValidationError("no runs yet: 'tend apply' records each run")
+                throw CommandFailure("no runs yet: 'tend apply' records each run")
             }
             return last
         }

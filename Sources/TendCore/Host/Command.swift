@@ -1,3 +1,5 @@
+import Foundation
+
 /// A command to run: an argv array (never a shell string built from values) and how to run it.
 public struct Command: Sendable, Hashable, CustomStringConvertible {
     /// The program and its arguments; the program is looked up on PATH when it has no slash.
@@ -46,6 +48,27 @@ public enum ShellQuoting {
     /// The text as one shell word that the shell reads literally: bare when safe, else single-quoted.
     public static func quote(_ text: String) -> String {
         if !text.isEmpty, text.unicodeScalars.allSatisfy({ safe.contains($0) }) { return text }
+        // Control characters (a newline in a format string) would break a logged command across lines:
+        // bash's $'...' form writes them as escapes and still reads back as the same word.
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            var out = "$'"
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                case "'": out += "\\'"
+                case "\\": out += "\\\\"
+                default:
+                    if scalar.value < 0x20 || scalar.value == 0x7f {
+                        out += "\\x" + String(format: "%02x", scalar.value)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "'"
+        }
         return singleQuoted(text)
     }
 
