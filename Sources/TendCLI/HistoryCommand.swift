@@ -25,7 +25,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let context = CommandContext(options: nil)
-        let runs = try context.run { try stateOptions.open(host: context.host).runs(limit: limit) }
+        let runs = try context.run { try stateOptions.openForReading(host: context.host).runs(limit: limit) }
         let renderer = RunReportRenderer()
         Terminal.write(json ? JSON.array(runs.map(renderer.runJSON)).pretty + "\n" : renderer.historyText(runs))
     }

@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let context = CommandContext(options: nil)
-        let store = try context.run { try stateOptions.open(host: context.host) }
+        let store = try context.run { try stateOptions.openForReading(host: context.host) }
         let record = try context.run { () -> RunRecord in
             if let runNumber {
                 guard let record = try store.run(id: runNumber) else { throw StateError.unknownRun(runNumber) }

@@ -23,7 +23,7 @@ struct StateCommand: ParsableCommand {
 
         func run() throws {
             let context = CommandContext(options: nil)
-            let records = try context.run { try stateOptions.open(host: context.host).managedResources() }
+            let records = try context.run { try stateOptions.openForReading(host: context.host).managedResources() }
             if json {
                 Terminal.write(JSON.array(records.map { StateDescription.json($0, backups: nil) }).pretty + "\n")
             } else if records.isEmpty {
@@ -45,7 +45,7 @@ struct StateCommand: ParsableCommand {
 
         func run() throws {
             let context = CommandContext(options: nil)
-            let store = try context.run { try stateOptions.open(host: context.host) }
+            let store = try context.run { try stateOptions.openForReading(host: context.host) }
             guard let parsed = Address(parsing: address, home: context.host.home) else {
                 throw ValidationError("'\(address)' is not an address: write TYPE:KEY")
             }

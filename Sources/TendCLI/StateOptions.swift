@@ -16,6 +16,12 @@ struct StateOptions: ParsableArguments {
     func open(host: Machine) throws -> SQLiteStateStore {
         try SQLiteStateStore(path: path(host: host))
     }
+
+    /// For commands that only read: an empty in-memory state when no state file exists yet, so that
+    /// looking at the history never creates one.
+    func openForReading(host: Machine) throws -> any StateStore {
+        FileManager.default.fileExists(atPath: path(host: host)) ? try open(host: host) : InMemoryStateStore()
+    }
 }
 
 /// Options of the commands that change the host: apply and destroy.
