@@ -10,18 +10,7 @@ public struct EnvResource: ApplyingResourceType {
     public var schema: TypeSchema { BuiltinSchemas.env }
 
     public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
-        let (profile, problem) = ShellProfile.current(on: host)
-        let missing = problem ?? "not in \(PathNormalizer.addressForm(ShellProfile.path(for: host), home: host.home))"
-        var observations: [Address: Observation] = [:]
-        for resource in resources {
-            let name = resource.parameters["name"]?.stringValue ?? resource.address.key
-            if let value = profile.environment[name] {
-                observations[resource.address] = .present(["value": .string(value)])
-            } else {
-                observations[resource.address] = .absent(missing)
-            }
-        }
-        return observations
+        ShellProfile.observeNamedValues(resources, host: host, in: \.environment)
     }
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],

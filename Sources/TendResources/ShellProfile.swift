@@ -51,6 +51,24 @@ public struct ShellProfile: Sendable, Hashable {
     /// The profile as `profile.sh` holds it now, for refresh: empty, with the reason, when there is none yet or
     /// it cannot be read. Text that is not UTF-8 is read with replacement characters, so the entries it does
     /// hold still count.
+    /// Refresh of a named profile entry (an alias, a variable): one read of the profile for all resources,
+    /// each present with its `value` when `entries` of the profile holds its name.
+    static func observeNamedValues(_ resources: [ResourceSpec], host: Machine,
+                                   in entries: KeyPath<ShellProfile, [String: String]>) -> [Address: Observation] {
+        let (profile, problem) = current(on: host)
+        let missing = problem ?? "not in \(PathNormalizer.addressForm(path(for: host), home: host.home))"
+        var observations: [Address: Observation] = [:]
+        for resource in resources {
+            let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+            if let value = profile[keyPath: entries][name] {
+                observations[resource.address] = .present(["value": .string(value)])
+            } else {
+                observations[resource.address] = .absent(missing)
+            }
+        }
+        return observations
+    }
+
     public static func current(on host: Machine) -> (profile: ShellProfile, problem: String?) {
         let path = path(for: host)
         let shown = PathNormalizer.addressForm(path, home: host.home)

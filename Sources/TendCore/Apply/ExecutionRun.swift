@@ -197,6 +197,7 @@ final class ExecutionRun: @unchecked Sendable {
             for i in remaining { attempts[i, default: 0] += 1 }
             let outcomes = await type.apply(batch, context: context)
             var retry: [Int] = []
+            var succeeded: [(index: Int, request: ChangeRequest, result: ChangeResult)] = []
             for i in remaining {
                 let request = requests[i]!
                 let outcome = outcomes[request.address] ?? .failure(ApplyFailure("the \(typeName) type reported no result"))
@@ -217,24 +218,7 @@ final class ExecutionRun: @unchecked Sendable {
                     if let updated = result.updatedParameters {
                         verifying.resource.parameters.merge(updated) { _, new in new }
                     }
-                    let verified = await verify(verifying, type: type)
-                    let duration = Date().timeIntervalSince(started)
-                    if let problem = verified {
-                        finish(i, token: tokens[i], request: request,
-                               .failed(message: problem, duration: duration, attempts: attempts[i]!),
-                               commands: recorder.commands, result: nil)
-                        results[i] = false
-                    } else {
-                        lock.withLock {
-                            var merged = outputs[request.address] ?? [:]
-                            merged.merge(result.outputs) { _, new in new }
-                            outputs[request.address] = merged
-                        }
-                        finish(i, token: tokens[i], request: request,
-                               .succeeded(duration: duration, attempts: attempts[i]!), commands: recorder.commands,
-                               result: result)
-                        results[i] = true
-                    }
+                    succeeded.append((i, verifying, result))
                 case .failure(let failure):
                     if failure.retryable && attempts[i]! < policy.attempts && !executor.stop.isStopping
                         && !Task.isCancelled {
@@ -246,6 +230,27 @@ final class ExecutionRun: @unchecked Sendable {
                                        attempts: attempts[i]!), commands: recorder.commands, result: nil)
                         results[i] = false
                     }
+                }
+            }
+            // One refresh verifies the whole batch: one dpkg-query for every package just installed.
+            let problems = await verify(succeeded.map(\.request), type: type)
+            for (i, request, result) in succeeded {
+                let duration = Date().timeIntervalSince(started)
+                if let problem = problems[request.address] {
+                    finish(i, token: tokens[i], request: requests[i]!,
+                           .failed(message: problem, duration: duration, attempts: attempts[i]!),
+                           commands: recorder.commands, result: nil)
+                    results[i] = false
+                } else {
+                    lock.withLock {
+                        var merged = outputs[request.address] ?? [:]
+                        merged.merge(result.outputs) { _, new in new }
+                        outputs[request.address] = merged
+                    }
+                    finish(i, token: tokens[i], request: requests[i]!,
+                           .succeeded(duration: duration, attempts: attempts[i]!), commands: recorder.commands,
+                           result: result)
+                    results[i] = true
                 }
             }
             remaining = retry
@@ -300,20 +305,29 @@ final class ExecutionRun: @unchecked Sendable {
                                       observation: observations[change.address] ?? .absent()))
     }
 
-    /// Nil when a fresh refresh shows the change took effect; else why not.
-    private func verify(_ request: ChangeRequest, type: any ApplyingResourceType) async -> String? {
-        let observed: Observation
+    /// Why each request did not take effect, by a fresh refresh of all of them at once; absent when it did.
+    private func verify(_ requests: [ChangeRequest], type: any ApplyingResourceType) async -> [Address: String] {
+        guard !requests.isEmpty else { return [:] }
+        let observed: [Address: Observation]
         do {
-            observed = try await type.refresh([request.resource], host: executor.host)[request.address] ?? .absent()
+            observed = try await type.refresh(requests.map(\.resource), host: executor.host)
         } catch {
-            return "could not verify the change: \(error)"
-        }
-        if request.operation == .destroy || request.operation == .release {
-            return observed.exists && request.operation == .destroy ? "did not converge: it is still there" : nil
+            return Dictionary(requests.map { ($0.address, "could not verify the change: \(error)") },
+                              uniquingKeysWith: { first, _ in first })
         }
         let planner = Planner(registry: executor.registry, home: executor.host.home)
-        guard let remaining = planner.change(for: request.resource, observation: observed) else { return nil }
-        return "did not converge: \(remaining.reason)"
+        var problems: [Address: String] = [:]
+        for request in requests {
+            let observation = observed[request.address] ?? .absent()
+            if request.operation == .destroy || request.operation == .release {
+                if observation.exists && request.operation == .destroy {
+                    problems[request.address] = "did not converge: it is still there"
+                }
+            } else if let remaining = planner.change(for: request.resource, observation: observation) {
+                problems[request.address] = "did not converge: \(remaining.reason)"
+            }
+        }
+        return problems
     }
 
     private func finish(_ i: Int, token: String?, request: ChangeRequest?, _ outcome: ChangeOutcome,
