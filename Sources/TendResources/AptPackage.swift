@@ -1,7 +1,8 @@
 import TendCore
 
-/// A Debian package. Refresh asks dpkg about every apt resource in one `dpkg-query -W` call and reports the
-/// installed version; a package dpkg does not know, or knows only as removed, is absent.
+/// A Debian package. Refresh reads dpkg's status file once for every apt resource (see `DpkgStatus`), or, when
+/// that file is missing or has pending journal entries, asks one `dpkg-query -W` call; it reports the installed
+/// version, and a package dpkg does not know, or knows only as removed, is absent.
 public struct AptPackage: ApplyingResourceType {
     public init() {}
 
@@ -35,30 +36,45 @@ public struct AptPackage: ApplyingResourceType {
         }
         guard !queried.isEmpty else { return observations }
 
-        var names: [String] = []
-        for (_, name) in queried where !names.contains(name) { names.append(name) }
-        let command = Command(["dpkg-query", "-W", "-f", Self.format, "--"] + names,
-                              timeout: resources.compactMap(\.timeout).max())
-        let result: CommandResult
-        do {
-            result = try await host.runner.run(command)
-        } catch CommandError.launchFailed {
+        let adminDirectory = DpkgStatus.adminDirectory(environment: host.facts.environment)
+        let packages = Set(queried.map { Self.packagePart(of: $0.1) })
+        let records: [Record]
+        if let fromFile = DpkgStatus.records(adminDirectory: adminDirectory, packages: packages, files: host.files) {
+            records = fromFile
+        } else if let fromQuery = try await Self.queryDpkg(queried.map(\.1), timeout: resources.compactMap(\.timeout).max(),
+                                                           host: host) {
+            records = fromQuery
+        } else {
             for (resource, _) in queried {
                 observations[resource.address] = .absent("dpkg-query is not available: this is not a Debian system")
             }
             return observations
         }
+
+        let native = Self.debianArchitecture(host.facts.arch)
+        let byPackage = Dictionary(grouping: records, by: \.name)
+        for (resource, name) in queried {
+            observations[resource.address] = Self.observation(of: name, in: byPackage[Self.packagePart(of: name)] ?? [],
+                                                              nativeArchitecture: native)
+        }
+        return observations
+    }
+
+    /// The records `dpkg-query -W` prints for `names`, each asked once; nil when there is no dpkg-query.
+    private static func queryDpkg(_ names: [String], timeout: Double?, host: Machine) async throws -> [Record]? {
+        var seen: Set<String> = []
+        let unique = names.filter { seen.insert($0).inserted }
+        let result: CommandResult
+        do {
+            result = try await host.runner.run(Command(["dpkg-query", "-W", "-f", format, "--"] + unique, timeout: timeout))
+        } catch CommandError.launchFailed {
+            return nil
+        }
         // Status 1 only means that some names are unknown ("no packages found matching x" on stderr).
         guard result.status == 0 || (result.status == 1 && !result.signaled) else {
             throw CommandError.failed(result)
         }
-
-        let records = Self.parse(result.output)
-        let native = Self.debianArchitecture(host.facts.arch)
-        for (resource, name) in queried {
-            observations[resource.address] = Self.observation(of: name, in: records, nativeArchitecture: native)
-        }
-        return observations
+        return parse(result.output)
     }
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
@@ -100,6 +116,11 @@ public struct AptPackage: ApplyingResourceType {
             return .absent("not fully installed (dpkg status: \(broken.state))")
         }
         return .absent("not installed")
+    }
+
+    /// `libc6` of `libc6:i386`.
+    static func packagePart(of name: String) -> String {
+        name.firstIndex(of: ":").map { String(name[..<$0]) } ?? name
     }
 
     /// Debian package names are letters, digits, `+ - .`, optionally `:arch`; anything else (a glob such as

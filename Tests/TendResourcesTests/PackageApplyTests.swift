@@ -35,7 +35,7 @@ import TendTestSupport
     }
 
     static func context(_ runner: any ProcessRunner) -> ApplyContext {
-        ApplyContext(host: Machine(facts: fixedHost, runner: runner, isRoot: true), backups: nil)
+        ApplyContext(host: Machine(facts: scriptedDpkgHost, runner: runner, isRoot: true), backups: nil)
     }
 
     static func address(_ text: String) -> Address {

@@ -9,6 +9,14 @@ let fixedHost = HostFacts(
     home: "/home/me",
     environment: ["HOME": "/home/me", "USER": "me", "EDITOR": "vim", "GIT_EMAIL": "me@example.com", "EMPTY": ""])
 
+/// `fixedHost` whose dpkg admin directory does not exist, so that apt refresh asks `dpkg-query`, which the
+/// tests script, instead of reading this machine's real status file.
+let scriptedDpkgHost: HostFacts = {
+    var facts = fixedHost
+    facts.environment["DPKG_ADMINDIR"] = "/nonexistent/tend-tests/dpkg"
+    return facts
+}()
+
 /// A loader over the built-in schemas and `fixedHost`, reading relative paths from `workingDirectory`.
 func fixedLoader(workingDirectory: String = "/work", host: HostFacts = fixedHost) -> ConfigLoader {
     ConfigLoader(catalog: BuiltinSchemas.catalog, host: host, workingDirectory: workingDirectory)

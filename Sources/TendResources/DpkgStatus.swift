@@ -1,0 +1,107 @@
+import Foundation
+import TendCore
+
+/// dpkg's own record of what is installed: the `status` file in its admin directory (`$DPKG_ADMINDIR`, else
+/// `/var/lib/dpkg`), read in-process so that a no-op plan spawns no `dpkg-query`.
+///
+/// The file is a list of deb822 paragraphs, one per package instance, which dpkg replaces atomically. Changes
+/// made since its last rewrite sit in numbered journal files under `updates/`; when any are present the file
+/// alone is not the truth, and `records` returns nil so that the caller asks `dpkg-query`, which folds them in.
+enum DpkgStatus {
+    static let defaultAdminDirectory = "/var/lib/dpkg"
+
+    static func adminDirectory(environment: [String: String]) -> String {
+        if let value = environment["DPKG_ADMINDIR"], !value.isEmpty { return value }
+        return defaultAdminDirectory
+    }
+
+    /// The records of every instance of the packages named in `packages` (names without `:arch`); nil when
+    /// the status file cannot be read or dpkg's journal holds changes the file does not have yet.
+    static func records(adminDirectory: String, packages: Set<String>, files: FileSystem) -> [AptPackage.Record]? {
+        guard !hasPendingJournal(adminDirectory + "/updates"),
+              let bytes = files.read(adminDirectory + "/status")
+        else { return nil }
+        // A journal written while the file was being read would make the read stale: look again.
+        guard !hasPendingJournal(adminDirectory + "/updates") else { return nil }
+        return parse(bytes, packages: packages)
+    }
+
+    /// True when `directory` holds a journal entry: a file whose name is only digits, as dpkg names them.
+    static func hasPendingJournal(_ directory: String) -> Bool {
+        guard let handle = opendir(directory) else { return false }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let isJournal = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool in
+                let name = raw.prefix { $0 != 0 }
+                return !name.isEmpty && name.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            }
+            if isJournal { return true }
+        }
+        return false
+    }
+
+    /// The paragraphs of a status file whose `Package` is in `packages`, as records. Field names are matched
+    /// without regard to case, as deb822 allows; continuation lines and other fields are skipped unread.
+    static func parse(_ bytes: [UInt8], packages: Set<String>) -> [AptPackage.Record] {
+        var records: [AptPackage.Record] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var name = "", architecture = "", state = "", version = ""
+            var hasName = false
+            func finish() {
+                // A paragraph without a well-formed Status is not one dpkg-query would print either.
+                if hasName, !state.isEmpty, packages.contains(name) {
+                    records.append(AptPackage.Record(name: name, architecture: architecture, state: state,
+                                                     version: version))
+                }
+                name = ""; architecture = ""; state = ""; version = ""; hasName = false
+            }
+            var start = 0
+            let end = buffer.count
+            while start < end {
+                let base = UnsafeRawPointer(buffer.baseAddress!)
+                let lineEnd = memchr(base + start, Int32(UInt8(ascii: "\n")), end - start)
+                    .map { UnsafeRawPointer($0) - base } ?? end
+                let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
+                start = lineEnd + 1
+                guard let first = line.first else { finish(); continue }
+                // Continuation lines start with a space or tab; they belong to fields read nowhere here.
+                if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { continue }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let field = UnsafeBufferPointer(rebasing: line[..<colon])
+                var valueStart = colon + 1
+                while valueStart < line.count && (line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t")) {
+                    valueStart += 1
+                }
+                var valueEnd = line.count
+                while valueEnd > valueStart && (line[valueEnd - 1] == UInt8(ascii: " ") || line[valueEnd - 1] == UInt8(ascii: "\r")) {
+                    valueEnd -= 1
+                }
+                let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
+                if matches(field, "package") {
+                    name = String(decoding: value, as: UTF8.self)
+                    hasName = true
+                } else if matches(field, "architecture") {
+                    architecture = String(decoding: value, as: UTF8.self)
+                } else if matches(field, "status") {
+                    // "want flag state", e.g. "install ok installed"; the state is the last word.
+                    let words = value.split(separator: UInt8(ascii: " "))
+                    state = words.count == 3 ? String(decoding: words[2], as: UTF8.self) : ""
+                } else if matches(field, "version") {
+                    version = String(decoding: value, as: UTF8.self)
+                }
+            }
+            finish()
+        }
+        return records
+    }
+
+    /// True when `field` is `lowercased` in any case.
+    private static func matches(_ field: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString) -> Bool {
+        guard field.count == lowercased.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        for index in 0..<field.count where field[index] | 0x20 != expected[index] {
+            return false
+        }
+        return true
+    }
+}
