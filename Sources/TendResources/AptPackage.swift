@@ -120,29 +120,27 @@ public struct AptPackage: ApplyingResourceType {
 
     /// `libc6` of `libc6:i386`.
     static func packagePart(of name: String) -> String {
-        name.firstIndex(of: ":").map { String(name[..<$0]) } ?? name
+        name.utf8.firstIndex(of: UInt8(ascii: ":")).map { String(name[..<$0]) } ?? name
     }
 
     /// Debian package names are letters, digits, `+ - .`, optionally `:arch`; anything else (a glob such as
     /// `lib*`) never reaches dpkg-query, which would read it as a pattern.
     static func isPackageName(_ name: String) -> Bool {
-        let parts = name.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let first = parts.first?.unicodeScalars.first, isLetter(first) || isDigit(first),
-              parts.allSatisfy({ !$0.isEmpty })
+        let bytes = name.utf8
+        let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+        let package = bytes[..<(colon ?? bytes.endIndex)]
+        guard let first = package.first, isLetterOrDigit(first),
+              package.allSatisfy({ isLetterOrDigit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+                                   || $0 == UInt8(ascii: ".") })
         else { return false }
-        let packageOK = parts[0].unicodeScalars.allSatisfy {
-            isLetter($0) || isDigit($0) || "+-.".unicodeScalars.contains($0)
-        }
-        let archOK = parts.count == 1 || parts[1].unicodeScalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == "-" }
-        return packageOK && archOK
+        guard let colon else { return true }
+        let architecture = bytes[bytes.index(after: colon)...]
+        return !architecture.isEmpty && architecture.allSatisfy { isLetterOrDigit($0) || $0 == UInt8(ascii: "-") }
     }
 
-    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-    }
-
-    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        ("0"..."9").contains(scalar)
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 
     /// The Debian architecture of a `uname -m` machine name, so that no `dpkg --print-architecture` is needed.

@@ -124,6 +124,15 @@ import TendTestSupport
         #expect(observations[Self.address("apt:git")]?.exists == true)
     }
 
+    @Test(arguments: [
+        ("git", true), ("g++", true), ("libc6:i386", true), ("0ad", true), ("lib-x.y+z:arm-64", true),
+        ("", false), ("lib*", false), ("-x", false), ("a:", false), (":amd64", false), ("a:b:c", false),
+        ("a b", false), ("é", false), ("a:i_386", false),
+    ])
+    func aptPackageNames(name: String, valid: Bool) {
+        #expect(AptPackage.isPackageName(name) == valid)
+    }
+
     @Test func aptFailsOnADpkgError() async throws {
         let runner = ScriptedProcessRunner([
             .init(prefix: ["dpkg-query"], status: 2, stderr: "dpkg-query: error: parsing file '/var/lib/dpkg/status'\n"),

@@ -31,24 +31,34 @@ public struct FileSystem: Sendable {
                           size: Int(info.st_size))
     }
 
-    /// The file's bytes; nil when it cannot be read.
+    /// The file's bytes; nil when it cannot be read. The bytes are read straight into the array's storage,
+    /// sized by `fstat` with one byte to spare so that the end of the file is seen without a second buffer.
     public func read(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        var result = [UInt8]()
-        result.reserveCapacity(Int(info.st_size))
-        var buffer = [UInt8](repeating: 0, count: max(4096, min(Int(info.st_size) + 1, 1 << 20)))
+        var result: [UInt8] = []
+        var capacity = Int(info.st_size) + 1
         while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { return nil }
-            if count == 0 { break }
-            result.append(contentsOf: buffer[0..<count])
+            var failed = false
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    let read = Foundation.read(fd, buffer.baseAddress! + count, buffer.count - count)
+                    if read < 0 && errno == EINTR { continue }
+                    if read < 0 { failed = true; return }
+                    if read == 0 { break }
+                    count += read
+                }
+            }
+            if failed { return nil }
+            if result.isEmpty { result = chunk } else { result.append(contentsOf: chunk) }
+            // A short chunk means the end of the file; a full one, a file that grew or that stat sized as 0.
+            if chunk.count < capacity { return result }
+            capacity = max(capacity, 1 << 16)
         }
-        return result
     }
 
     /// The file's text when it is UTF-8.

@@ -111,7 +111,7 @@ public struct Planner: Sendable {
         }
         guard let type = registry[resource.type] else { return nil }
         let schema = type.schema
-        let dependsOn = graph.dependencies[resource.address] ?? []
+        let dependsOn = graph.dependencies(of: resource.address)
         func make(_ operation: ResourceOperation, _ parameters: [ParameterChange], reason: String) -> ResourceChange {
             var diff: String?
             if let content = observation.contentChange {
