@@ -16,7 +16,8 @@ struct StateCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List managed resources.",
+        // Named outright: deriving a name from the type costs reflection at every start of tend.
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List managed resources.",
                                                         discussion: "Examples:\n  tend state list\n  tend state list --json")
         @OptionGroup var stateOptions: StateOptions
         @Flag(help: "Print as JSON.") var json = false
@@ -37,7 +38,8 @@ struct StateCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one managed resource and its backups.",
+        static let configuration = CommandConfiguration(commandName: "show",
+                                                        abstract: "Show one managed resource and its backups.",
                                                         discussion: "Examples:\n  tend state show file:~/.vimrc --json")
         @OptionGroup var stateOptions: StateOptions
         @Argument(help: "The address, e.g. file:~/.vimrc.") var address: String
@@ -61,6 +63,7 @@ struct StateCommand: ParsableCommand {
 
     struct Forget: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "forget",
             abstract: "Stop managing a resource; the machine is not touched.",
             discussion: "Examples:\n  tend state forget apt:sl")
         @OptionGroup var stateOptions: StateOptions

@@ -28,6 +28,17 @@ public enum ScalarResolution {
     }
 
     public static func resolvePlain(_ text: String) -> Resolved {
+        // Most config text (paths, names, words) starts with a byte that no null, bool or number starts with.
+        if let first = text.utf8.first {
+            switch first {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "~"), UInt8(ascii: "."), UInt8(ascii: "-"),
+                 UInt8(ascii: "+"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+                 UInt8(ascii: "f"), UInt8(ascii: "F"):
+                break
+            default:
+                return .string(text)
+            }
+        }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         default: break

@@ -464,6 +464,38 @@ import TendResources
         #expect(!config.resources.isEmpty)
     }
 
+    /// A large config is decoded in two halves on two threads; what one half learns about broken resources
+    /// must still quiet follow-on errors in the other.
+    @Test func aLargeConfigReportsEachProblemOnceWhicheverHalfItIsIn() {
+        var text = "tend: 1\nresources:\n"
+        text += "  - type: script\n    id: uses-a-broken-file\n    check: 'true'\n    create: 'true'\n"
+        text += "    dependsOn: [file:~/broken]\n"
+        for index in 0..<500 {
+            text += "  - type: apt\n    name: package-\(index)\n"
+        }
+        text += "  - type: file\n    path: [not, a, path]\n    content: x\n"
+        text += "  - type: file\n    path: ~/a\n    content: x\n    mode: \"0968\"\n"
+        text += "  - type: script\n    id: uses-a-missing-apt\n    check: 'true'\n    create: 'true'\n"
+        text += "    dependsOn: [apt:package-9999]\n"
+        let result = fixedLoader().load(text: text, path: "tend.yaml")
+        let messages = result.diagnostics.map(\.message)
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("parameter 'path' of type file expects") })
+        #expect(messages.contains { $0.hasPrefix("parameter 'mode' of type file expects") })
+        #expect(messages.contains { $0.hasPrefix("script:uses-a-missing-apt depends on apt:package-9999") })
+        // Sorted by place in the file, as ever.
+        let lines = result.diagnostics.compactMap { $0.location?.mark.line }
+        #expect(lines == lines.sorted())
+    }
+
+    @Test func duplicateKeysInALargeMapping() {
+        var text = "tend: 1\nvars:\n"
+        for index in 0..<20 { text += "  v\(index): \(index)\n" }
+        text += "  v3: again\nresources: []\n"
+        let result = fixedLoader().load(text: text, path: "tend.yaml")
+        #expect(result.diagnostics.map(\.message) == ["duplicate key 'v3' (first written at 6:3)"])
+    }
+
     @Test func theWorkstationExample() throws {
         let result = fixedLoader(workingDirectory: packageRoot.path).load(path: "examples/workstation.yaml")
         let config = try #require(result.config, "\(rendered(result))")

@@ -52,6 +52,15 @@ struct LoadedFile {
     var name: String
     var absolutePath: String
     var root: Node
+    /// The directory relative paths in the file are resolved against.
+    var directory: String
+
+    init(name: String, absolutePath: String, root: Node) {
+        self.name = name
+        self.absolutePath = absolutePath
+        self.root = root
+        self.directory = PathNormalizer.directory(of: absolutePath)
+    }
 }
 
 /// A resource mapping waiting to be decoded, with the file it came from.
@@ -135,6 +144,7 @@ final class LoadSession: @unchecked Sendable {
         done.wait()
         diagnostics += worker.diagnostics
         undecodedAddresses.formUnion(worker.undecodedAddresses)
+        typesWithUndecodedKeys.formUnion(worker.typesWithUndecodedKeys)
         return first + box.resources
     }
 
@@ -300,12 +310,25 @@ final class LoadSession: @unchecked Sendable {
     /// Duplicate keys in one mapping are an error YAML parsers let through; the later one would win silently.
     func checkDuplicateKeys(_ pairs: [Pair], _ file: LoadedFile) {
         guard pairs.count > 1 else { return }
+        func report(_ key: String, first: Mark, again: Mark) {
+            error("duplicate key '\(key)' (first written at \(first.line):\(first.column))", file, again,
+                  hint: "remove one of them")
+        }
+        // A resource has a handful of keys: comparing each with those before it beats hashing them.
+        guard pairs.count > 16 else {
+            for (index, pair) in pairs.enumerated() {
+                guard let key = pair.key.scalar?.value else { continue }
+                if let first = pairs[..<index].first(where: { $0.key.scalar?.value == key }) {
+                    report(key, first: first.key.mark, again: pair.key.mark)
+                }
+            }
+            return
+        }
         var seen: [String: Mark] = [:]
         for pair in pairs {
             guard let key = pair.key.scalar?.value else { continue }
             if let first = seen[key] {
-                error("duplicate key '\(key)' (first written at \(first.line):\(first.column))", file, pair.key.mark,
-                      hint: "remove one of them")
+                report(key, first: first, again: pair.key.mark)
             } else {
                 seen[key] = pair.key.mark
             }

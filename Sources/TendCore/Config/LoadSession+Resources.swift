@@ -26,9 +26,9 @@ extension LoadSession {
             return []
         }
         let location = SourceLocation(file: file.name, mark: node.mark)
-        let base = PathNormalizer.directory(of: file.absolutePath)
-        var parameters: [String: Value] = [:]
-        var parameterLocations: [String: SourceLocation] = [:]
+        let base = file.directory
+        var parameters = [String: Value](minimumCapacity: pairs.count)
+        var parameterLocations = [String: SourceLocation](minimumCapacity: pairs.count)
         var meta = MetaValues()
         var packageItems: [(Value, Mark)]?
         let outputs = OutputSink()
@@ -47,7 +47,8 @@ extension LoadSession {
             if key == "type" { continue }
             let before = outputs.items.count
             attempted.insert(key)
-            if key == "id", schema.parameter("id") == nil {
+            let parameter = schema.parameter(key)
+            if key == "id", parameter == nil {
                 meta.id = metaString(pair.value, file, name: "id")
                 if meta.id?.isEmpty == true {
                     error("'id' is empty; it names the resource", file, pair.value.mark,
@@ -55,7 +56,7 @@ extension LoadSession {
                     meta.id = nil
                     failed = true
                 }
-            } else if MetaParameters.names.contains(key), schema.parameter(key) == nil {
+            } else if parameter == nil, MetaParameters.names.contains(key) {
                 decodeMeta(key, pair.value, file, schema: schema, into: &meta)
             } else if key == MetaParameters.packageList, schema.acceptsPackageList {
                 let keyParameter = schema.keyParameter
@@ -74,7 +75,7 @@ extension LoadSession {
                 let marks = pair.value.sequence?.map(\.mark) ?? Array(repeating: pair.value.mark, count: items.count)
                 packageItems = zip(items, marks.count == items.count ? marks : Array(repeating: pair.value.mark, count: items.count))
                     .map { ($0, $1) }
-            } else if let parameter = schema.parameter(key) {
+            } else if let parameter {
                 guard let value = typedValue(pair.value, kind: parameter.kind, name: key, type: schema.name,
                                              file: file, base: base, outputs: outputs) else { failed = true; continue }
                 if let allowed = parameter.allowedValues, let text = value.stringValue, !allowed.contains(text) {

@@ -44,6 +44,8 @@ extension LoadSession {
     /// variable. Output references are appended to `outputs`; when `outputs` is nil they are an error.
     func interpolate(_ node: Node, _ scalar: Scalar, _ file: LoadedFile,
                      outputs: OutputSink?) -> Value? {
+        // Without a `$` there is nothing to expand, and no interpolator to build.
+        guard scalar.value.utf8.contains(UInt8(ascii: "$")) else { return .string(scalar.value) }
         do {
             let expansion = try interpolator.expand(scalar.value)
             if !expansion.outputs.isEmpty {

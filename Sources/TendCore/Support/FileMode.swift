@@ -7,10 +7,15 @@ public struct FileMode: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init?(_ text: String) {
-        var digits = Substring(text)
-        if digits.hasPrefix("0o") { digits = digits.dropFirst(2) }
-        guard (3...5).contains(digits.count), digits.allSatisfy({ ("0"..."7").contains($0) }),
-              let bits = Int(digits, radix: 8), bits <= 0o7777 else { return nil }
+        var digits = Substring(text).utf8
+        if digits.starts(with: "0o".utf8) { digits = digits.dropFirst(2) }
+        guard (3...5).contains(digits.count) else { return nil }
+        var bits = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7") else { return nil }
+            bits = bits * 8 + Int(digit - UInt8(ascii: "0"))
+        }
+        guard bits <= 0o7777 else { return nil }
         self.bits = bits
     }
 
