@@ -83,9 +83,14 @@ enum DpkgStatus {
                 } else if matches(field, "architecture") {
                     architecture = String(decoding: value, as: UTF8.self)
                 } else if matches(field, "status") {
-                    // "want flag state", e.g. "install ok installed"; the state is the last word.
-                    let words = value.split(separator: UInt8(ascii: " "))
-                    state = words.count == 3 ? String(decoding: words[2], as: UTF8.self) : ""
+                    // "want flag state", e.g. "install ok installed"; the state is the third word.
+                    var words = 1, stateStart = 0
+                    for index in value.indices where value[index] == UInt8(ascii: " ") {
+                        words += 1
+                        stateStart = index + 1
+                    }
+                    let third = UnsafeBufferPointer(rebasing: value[stateStart...])
+                    state = words == 3 && !third.isEmpty ? String(decoding: third, as: UTF8.self) : ""
                 } else if matches(field, "version") {
                     version = String(decoding: value, as: UTF8.self)
                 }

@@ -329,6 +329,8 @@ import TendTestSupport
         #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok installed\nVersion: 1".utf8), packages: ["a"])
             == [.init(name: "a", architecture: "", state: "installed", version: "1")])
         #expect(DpkgStatus.parse(Array("Package: a\nVersion: 1\n".utf8), packages: ["a"]).isEmpty)
+        #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok\nVersion: 1\n".utf8), packages: ["a"]).isEmpty)
+        #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok \nVersion: 1\n".utf8), packages: ["a"]).isEmpty)
     }
 
     /// An admin directory in a temporary place holding `status`, and journal files when given.

@@ -78,7 +78,7 @@ final class LoadSession: @unchecked Sendable {
     var sources: [String: String] = [:]
     var files: [LoadedFile] = []
     var loadedPaths: Set<String> = []
-    var digest = SHA256()
+    let digest = ConfigDigester()
     var rawVariables: [(name: String, node: Node, file: LoadedFile)] = []
     var rawResources: [RawResource] = []
     var pluginPaths: [String] = []
@@ -115,7 +115,7 @@ final class LoadSession: @unchecked Sendable {
             config = nil
         } else {
             config = Config(rootPath: absoluteRoot, files: files.map(\.name),
-                            digest: "sha256:" + SHA256.hex(digest.finalize()),
+                            digest: digest.finish(),
                             variables: variables, allResources: resources, plugins: pluginPaths)
             config?.dependencyGraph = dependencyGraph
         }
@@ -192,9 +192,7 @@ final class LoadSession: @unchecked Sendable {
         }
         loadedPaths.insert(absolutePath)
         sources[name] = String(decoding: bytes, as: UTF8.self)
-        digest.update(Array(absolutePath.utf8) + [0])
-        digest.update(bytes)
-        digest.update([0])
+        digest.add(path: absolutePath, bytes: bytes)
         let document: Node?
         do {
             document = try Parser().parse(bytes: bytes)
@@ -352,5 +350,27 @@ final class LoadSession: @unchecked Sendable {
             result.append((scalar.value, item.mark))
         }
         return result
+    }
+}
+
+/// The config digest: SHA-256 over each file's absolute path, a zero byte, its bytes and a zero byte, in load
+/// order. Files are hashed on a serial queue of their own while the loader parses them, so a large config's
+/// digest costs no time on the way to a plan.
+final class ConfigDigester: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "tend.config-digest")
+    /// Touched only on `queue`.
+    private var hasher = SHA256()
+
+    func add(path: String, bytes: [UInt8]) {
+        queue.async { [self] in
+            hasher.update(Array(path.utf8) + [0])
+            hasher.update(bytes)
+            hasher.update([0])
+        }
+    }
+
+    /// `sha256:` and the hex digest of everything added; waits for the hashing still under way.
+    func finish() -> String {
+        queue.sync { "sha256:" + SHA256.hex(hasher.finalize()) }
     }
 }
