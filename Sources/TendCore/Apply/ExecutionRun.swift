@@ -232,7 +232,7 @@ final class ExecutionRun: @unchecked Sendable {
                     }
                 }
             }
-            // One refresh verifies the whole batch: one dpkg-query for every package just installed.
+            // One refresh verifies the whole batch: one read of dpkg's status for every package just installed.
             let problems = await verify(succeeded.map(\.request), type: type)
             for (i, request, result) in succeeded {
                 let duration = Date().timeIntervalSince(started)
