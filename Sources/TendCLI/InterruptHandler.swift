@@ -62,9 +62,10 @@ final class InterruptHandler: @unchecked Sendable {
             return count
         }
         if seen == 1 {
+            // Stop first, then say so: once the message is out, it is true.
+            stop.requestStop()
             Terminal.write("\nStopping: no new changes will start; running ones get \(Int(Self.grace))s to finish (Ctrl-C again to stop them now).\n",
                            to: .standardError)
-            stop.requestStop()
             let stop = self.stop
             DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace) { stop.requestTermination() }
         } else {

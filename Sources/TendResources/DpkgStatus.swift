@@ -10,13 +10,17 @@ import TendCore
 enum DpkgStatus {
     static let defaultAdminDirectory = "/var/lib/dpkg"
 
+    /// Where dpkg keeps its database, as dpkg itself finds it: `$DPKG_ADMINDIR`, else `var/lib/dpkg` under
+    /// `$DPKG_ROOT` (a chroot being bootstrapped), else `/var/lib/dpkg`.
     static func adminDirectory(environment: [String: String]) -> String {
         if let value = environment["DPKG_ADMINDIR"], !value.isEmpty { return value }
+        if let root = environment["DPKG_ROOT"], !root.isEmpty { return root + defaultAdminDirectory }
         return defaultAdminDirectory
     }
 
     /// The records of every instance of the packages named in `packages` (names without `:arch`); nil when
-    /// the status file cannot be read or dpkg's journal holds changes the file does not have yet.
+    /// the status file cannot be read, is not as dpkg writes it, or dpkg's journal holds changes the file does
+    /// not have yet. The caller then asks `dpkg-query`, which applies the journal or reports the damage.
     static func records(adminDirectory: String, packages: Set<String>, files: FileSystem) -> [AptPackage.Record]? {
         guard !hasPendingJournal(adminDirectory + "/updates"),
               let bytes = files.read(adminDirectory + "/status")
@@ -26,9 +30,10 @@ enum DpkgStatus {
         return parse(bytes, packages: packages)
     }
 
-    /// True when `directory` holds a journal entry: a file whose name is only digits, as dpkg names them.
+    /// True when `directory` holds a journal entry (a file whose name is only digits, as dpkg names them), or
+    /// cannot be listed for any reason but its absence.
     static func hasPendingJournal(_ directory: String) -> Bool {
-        guard let handle = opendir(directory) else { return false }
+        guard let handle = opendir(directory) else { return errno != ENOENT }
         defer { closedir(handle) }
         while let entry = readdir(handle) {
             let isJournal = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool in
@@ -40,11 +45,19 @@ enum DpkgStatus {
         return false
     }
 
-    /// The paragraphs of a status file whose `Package` is in `packages`, as records. Field names are matched
-    /// without regard to case, as deb822 allows; continuation lines and other fields are skipped unread.
-    static func parse(_ bytes: [UInt8], packages: Set<String>) -> [AptPackage.Record] {
-        var records: [AptPackage.Record] = []
-        bytes.withUnsafeBufferPointer { buffer in
+    /// The paragraphs of a status file whose `Package` is in `packages`, as records, with what dpkg-query would
+    /// print for them. Field names are matched without regard to case, as deb822 allows; continuation lines and
+    /// other fields are skipped unread.
+    ///
+    /// nil when the file is not as dpkg writes it: a carriage return, a line that is neither a field nor a
+    /// continuation, a blank line made of whitespace, or two `Package` fields in one paragraph. dpkg-query
+    /// refuses such a file with an error, and tend should say so rather than guess.
+    static func parse(_ bytes: [UInt8], packages: Set<String>) -> [AptPackage.Record]? {
+        guard !bytes.isEmpty else { return [] }
+        return bytes.withUnsafeBufferPointer { buffer -> [AptPackage.Record]? in
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            guard memchr(base, Int32(UInt8(ascii: "\r")), buffer.count) == nil else { return nil }
+            var records: [AptPackage.Record] = []
             var name = "", architecture = "", state = "", version = ""
             var hasName = false
             func finish() {
@@ -55,49 +68,45 @@ enum DpkgStatus {
                 }
                 name = ""; architecture = ""; state = ""; version = ""; hasName = false
             }
+            func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
             var start = 0
             let end = buffer.count
             while start < end {
-                let base = UnsafeRawPointer(buffer.baseAddress!)
                 let lineEnd = memchr(base + start, Int32(UInt8(ascii: "\n")), end - start)
                     .map { UnsafeRawPointer($0) - base } ?? end
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                 start = lineEnd + 1
                 guard let first = line.first else { finish(); continue }
-                // Continuation lines start with a space or tab; they belong to fields read nowhere here.
-                if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { continue }
-                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                if isBlank(first) {
+                    // A continuation of a field read nowhere here; one of whitespace only is a damaged blank line.
+                    if line.allSatisfy(isBlank) { return nil }
+                    continue
+                }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
                 let field = UnsafeBufferPointer(rebasing: line[..<colon])
                 var valueStart = colon + 1
-                while valueStart < line.count && (line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t")) {
-                    valueStart += 1
-                }
+                while valueStart < line.count && isBlank(line[valueStart]) { valueStart += 1 }
                 var valueEnd = line.count
-                while valueEnd > valueStart && (line[valueEnd - 1] == UInt8(ascii: " ") || line[valueEnd - 1] == UInt8(ascii: "\r")) {
-                    valueEnd -= 1
-                }
+                while valueEnd > valueStart && isBlank(line[valueEnd - 1]) { valueEnd -= 1 }
                 let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
                 if matches(field, "package") {
+                    if hasName { return nil }
                     name = String(decoding: value, as: UTF8.self)
                     hasName = true
                 } else if matches(field, "architecture") {
                     architecture = String(decoding: value, as: UTF8.self)
                 } else if matches(field, "status") {
-                    // "want flag state", e.g. "install ok installed"; the state is the third word.
-                    var words = 1, stateStart = 0
-                    for index in value.indices where value[index] == UInt8(ascii: " ") {
-                        words += 1
-                        stateStart = index + 1
-                    }
-                    let third = UnsafeBufferPointer(rebasing: value[stateStart...])
-                    state = words == 3 && !third.isEmpty ? String(decoding: third, as: UTF8.self) : ""
+                    // "want flag state", e.g. "install ok installed": the state is the third word.
+                    let words = value.split(whereSeparator: isBlank)
+                    state = words.count == 3 ? String(decoding: UnsafeBufferPointer(rebasing: words[2]), as: UTF8.self) : ""
                 } else if matches(field, "version") {
                     version = String(decoding: value, as: UTF8.self)
                 }
             }
             finish()
+            return records
         }
-        return records
     }
 
     /// True when `field` is `lowercased` in any case.

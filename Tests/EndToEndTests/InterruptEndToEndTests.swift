@@ -25,18 +25,33 @@ import TendTestSupport
         }
     }
 
+    /// Waits (at most 10 s) until the file at `path` contains `text`.
+    static func waitFor(_ path: String, containing text: String) async throws {
+        for _ in 0..<200 {
+            if let contents = try? String(contentsOfFile: path, encoding: .utf8), contents.contains(text) { return }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+    }
+
     @Test func ctrlCLetsTheRunningChangeFinishSkipsTheRestAndExits130() async throws {
         let home = try TemporaryHome()
         try home.write("tend.yaml", """
             tend: 1
             resources:
-              - {type: script, id: a, check: test -f "$HOME/a", create: touch "$HOME/started"; sleep 3; touch "$HOME/a"}
+              - type: script
+                id: a
+                check: test -f "$HOME/a"
+                # Runs until the test lets it finish (at most 30 s), so no timing decides the outcome.
+                create: touch "$HOME/started"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; touch "$HOME/a"
               - {type: script, id: b, check: test -f "$HOME/b", create: touch "$HOME/b", dependsOn: [script:a]}
             """)
         let tend = TendBinary(home: home)
         let process = try Self.startApply(tend, home)
         try await Self.waitFor(home.path + "/started")
         kill(process.processIdentifier, SIGINT)
+        // Once tend has taken the Ctrl-C in, the running change may finish.
+        try await Self.waitFor(home.path + "/err.txt", containing: "Stopping: no new changes will start")
+        FileManager.default.createFile(atPath: home.path + "/go", contents: nil)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         // The running change finished within the grace period; the one after it never started.

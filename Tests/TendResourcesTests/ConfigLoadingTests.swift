@@ -362,7 +362,7 @@ import TendResources
         ])
         #expect(file.dependsOn.isEmpty)
         let graph = DependencyGraph(resources: config.resources, catalog: BuiltinSchemas.catalog)
-        #expect(graph.dependencies[file.address] == [Address(type: "ssh-key", key: "~/.ssh/id_ed25519"),
+        #expect(graph.dependencies(of: file.address) == [Address(type: "ssh-key", key: "~/.ssh/id_ed25519"),
                                                      Address(type: "git-clone", key: "~/src/x")])
     }
 

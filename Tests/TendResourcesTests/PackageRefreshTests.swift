@@ -249,8 +249,11 @@ import TendTestSupport
             let fromQuery = AptPackage.parse(listing.output)
             #expect(fromQuery.count > 100)
             let names = Set(fromQuery.map(\.name))
+            // With no names, dpkg-query -W leaves out entries dpkg only remembers as not installed.
             let fromFile = try #require(DpkgStatus.records(adminDirectory: "/var/lib/dpkg", packages: names,
-                                                           files: FileSystem()))
+                                                           files: FileSystem()),
+                                        "dpkg's status file could not be read, or its journal has pending changes")
+                .filter { $0.state != "not-installed" }
             let key = { (record: AptPackage.Record) in "\(record.name):\(record.architecture)" }
             #expect(fromFile.sorted { key($0) < key($1) } == fromQuery.sorted { key($0) < key($1) })
         }
@@ -323,14 +326,59 @@ import TendTestSupport
             .init(name: "postgresql-client", architecture: "all", state: "installed", version: "15.8-0+deb12u1"),
         ])
         // Only the packages asked about become records.
-        #expect(DpkgStatus.parse(Array(Self.statusFile.utf8), packages: ["libc6"]).map(\.architecture) == ["amd64", "i386"])
-        #expect(DpkgStatus.parse([], packages: all).isEmpty)
+        #expect(DpkgStatus.parse(Array(Self.statusFile.utf8), packages: ["libc6"])?.map(\.architecture) == ["amd64", "i386"])
+        #expect(DpkgStatus.parse([], packages: all) == [])
         // Without a trailing newline the last paragraph still counts; without a Status line it does not.
         #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok installed\nVersion: 1".utf8), packages: ["a"])
             == [.init(name: "a", architecture: "", state: "installed", version: "1")])
-        #expect(DpkgStatus.parse(Array("Package: a\nVersion: 1\n".utf8), packages: ["a"]).isEmpty)
-        #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok\nVersion: 1\n".utf8), packages: ["a"]).isEmpty)
-        #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok \nVersion: 1\n".utf8), packages: ["a"]).isEmpty)
+        #expect(DpkgStatus.parse(Array("Package: a\nVersion: 1\n".utf8), packages: ["a"]) == [])
+        #expect(DpkgStatus.parse(Array("Package: a\nStatus: install ok\nVersion: 1\n".utf8), packages: ["a"]) == [])
+        // Blanks are read as dpkg reads them: runs of spaces and tabs separate, and edges are trimmed.
+        #expect(DpkgStatus.parse(Array("Package:\ta\t\nStatus:  install  ok\tinstalled \nVersion: 1 \t\n".utf8),
+                                 packages: ["a"])
+            == [.init(name: "a", architecture: "", state: "installed", version: "1")])
+    }
+
+    /// A status file dpkg would not have written is left to dpkg-query, which reports it, instead of being
+    /// guessed at: paragraphs run together or split where they should not.
+    @Test(arguments: [
+        "Package: a\r\nStatus: install ok installed\r\n\r\nPackage: b\r\nStatus: install ok installed\r\n",
+        "Package: a\nStatus: install ok installed\n  \nPackage: b\nStatus: install ok installed\n",
+        "Package: a\nStatus: install ok installed\nPackage: b\n",
+        "Package: a\nStatus install ok installed\n",
+    ])
+    func damagedStatusFileIsNotGuessedAt(text: String) {
+        #expect(DpkgStatus.parse(Array(text.utf8), packages: ["a", "b"]) == nil)
+    }
+
+    @Test func dpkgAdminDirectoryFollowsDpkgsOwnVariables() {
+        #expect(DpkgStatus.adminDirectory(environment: [:]) == "/var/lib/dpkg")
+        #expect(DpkgStatus.adminDirectory(environment: ["DPKG_ROOT": "/srv/chroot"]) == "/srv/chroot/var/lib/dpkg")
+        #expect(DpkgStatus.adminDirectory(environment: ["DPKG_ROOT": "/srv/chroot", "DPKG_ADMINDIR": "/db"]) == "/db")
+        #expect(DpkgStatus.adminDirectory(environment: ["DPKG_ADMINDIR": ""]) == "/var/lib/dpkg")
+    }
+
+    @Test func aDamagedStatusFileIsReportedThroughDpkgQuery() async throws {
+        let (home, facts) = try Self.adminDirectory(status: "Package: git\nStatus: install ok installed\nPackage: curl\n")
+        defer { _ = home }
+        let runner = ScriptedProcessRunner([
+            .init(prefix: ["dpkg-query"], status: 2, stderr: "dpkg-query: error: parsing file 'status' near line 3 package 'git':\n duplicate value for 'Package' field\n"),
+        ])
+        let config = try Self.load("tend: 1\nresources:\n  - type: apt\n    name: git\n")
+        await #expect(throws: CommandError.self) {
+            _ = try await AptPackage().refresh(config.resources, host: Self.machine(runner, facts: facts))
+        }
+        #expect(runner.commands.count == 1)
+    }
+
+    @Test func anUnreadableJournalDirectoryCountsAsPending() throws {
+        // Listing fails for a file where a directory should be; only a missing directory means no journal.
+        let home = try TemporaryHome()
+        let notADirectory = try home.write("updates", "x")
+        #expect(DpkgStatus.hasPendingJournal(notADirectory))
+        #expect(!DpkgStatus.hasPendingJournal(home.path + "/missing"))
+        try FileManager.default.createDirectory(atPath: home.path + "/empty", withIntermediateDirectories: true)
+        #expect(!DpkgStatus.hasPendingJournal(home.path + "/empty"))
     }
 
     /// An admin directory in a temporary place holding `status`, and journal files when given.

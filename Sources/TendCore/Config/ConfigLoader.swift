@@ -123,9 +123,10 @@ final class LoadSession: @unchecked Sendable {
     }
 
     /// Decodes every resource; a large config is split in two halves decoded on two threads, the second by a
-    /// worker session that shares this one's resolved variables and reports into its own diagnostics.
+    /// worker session that shares this one's resolved variables and reports into its own diagnostics. The
+    /// split depends on the config alone, not on the machine's cores, so every machine runs the same code.
     private func decodeAll() -> [ResourceSpec] {
-        guard rawResources.count >= 400, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        guard rawResources.count >= 400 else {
             return rawResources.flatMap(decodeResource)
         }
         let half = rawResources.count / 2

@@ -58,13 +58,6 @@ public struct DependencyGraph: Sendable {
         self.edges = edges
     }
 
-    /// For each address, the addresses it depends on, in a stable order.
-    public var dependencies: [Address: [Address]] {
-        var result = [Address: [Address]](minimumCapacity: nodes.count)
-        for (node, address) in nodes.enumerated() { result[address] = edges[node].map { nodes[$0] } }
-        return result
-    }
-
     /// The addresses `address` depends on directly; empty for an address outside the graph.
     public func dependencies(of address: Address) -> [Address] {
         guard let node = numbers[address] else { return [] }
@@ -77,22 +70,24 @@ public struct DependencyGraph: Sendable {
         depthFirst(onCycle: { node, path in
             let start = path.firstIndex(of: node)!
             cycle = path[start...].map { nodes[$0] } + [nodes[node]]
+            return true
         }, onFinish: { _ in })
         return cycle
     }
 
-    /// Addresses with every dependency before its dependents; ties keep declaration order. Requires no cycle.
+    /// Addresses with every dependency before its dependents; ties keep declaration order. Each address comes
+    /// once; an edge that closes a cycle is passed over (the loader reports cycles before anything is planned).
     public func topologicalOrder() -> [Address] {
         var result: [Address] = []
         result.reserveCapacity(nodes.count)
-        depthFirst(onCycle: { _, _ in }, onFinish: { result.append(nodes[$0]) })
+        depthFirst(onCycle: { _, _ in false }, onFinish: { result.append(nodes[$0]) })
         return result
     }
 
     /// A depth-first walk from each node in declaration order, without recursion so that a long chain cannot
-    /// overflow the stack. `onCycle` is told of the first edge back to a node on the current path, with that
-    /// path, and the walk stops there; `onFinish` sees each node once, after everything it depends on.
-    private func depthFirst(onCycle: (Int, [Int]) -> Void, onFinish: (Int) -> Void) {
+    /// overflow the stack. `onCycle` is told of each edge back to a node on the current path, with that path,
+    /// and stops the walk by returning true; `onFinish` sees each node once, after everything it depends on.
+    private func depthFirst(onCycle: (Int, [Int]) -> Bool, onFinish: (Int) -> Void) {
         enum Mark: UInt8 { case new, visiting, done }
         var marks = [Mark](repeating: .new, count: nodes.count)
         var path: [Int] = []
@@ -109,8 +104,7 @@ public struct DependencyGraph: Sendable {
                     switch marks[next] {
                     case .done: continue
                     case .visiting:
-                        onCycle(next, path)
-                        return
+                        if onCycle(next, path) { return }
                     case .new:
                         marks[next] = .visiting
                         path.append(next)
