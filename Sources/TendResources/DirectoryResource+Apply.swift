@@ -6,20 +6,9 @@ import TendCore
 extension DirectoryResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
         applyEach(requests) { request in
-            try applyOne(request, context: context)
-            return ChangeResult()
-        }
-    }
-
-    private func applyOne(_ request: ChangeRequest, context: ApplyContext) throws {
-        let path = ResourcePaths.absolute(request.resource, "path", home: context.host.home)
-        switch request.operation {
-        case .create, .modify, .recreate:
-            try ensure(request, path: path, context: context)
-        case .destroy:
-            try remove(request, path: path, context: context)
-        case .release:
-            _ = try ResourcePaths.restoreOriginals(request, path: path, context: context)
+            try ResourcePaths.applyAtPath(request, context: context,
+                                          put: { try ensure(request, path: $0, context: context); return ChangeResult() },
+                                          remove: { try remove(request, path: $0, context: context) })
         }
     }
 

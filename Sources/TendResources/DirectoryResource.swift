@@ -11,12 +11,7 @@ public struct DirectoryResource: ApplyingResourceType {
     public var schema: TypeSchema { BuiltinSchemas.directory }
 
     public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
-        var observations: [Address: Observation] = [:]
-        var names = OwnershipNames()
-        for resource in resources {
-            observations[resource.address] = observe(resource, host: host, names: &names)
-        }
-        return observations
+        OwnershipNames.observeEach(resources) { observe($0, host: host, names: &$1) }
     }
 
     func observe(_ resource: ResourceSpec, host: Machine, names: inout OwnershipNames) -> Observation {

@@ -5,21 +5,10 @@ import TendCore
 /// never over a directory that holds anything.
 extension FileResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        applyEach(requests) { try applyOne($0, context: context) }
-    }
-
-    private func applyOne(_ request: ChangeRequest, context: ApplyContext) throws -> ChangeResult {
-        let path = ResourcePaths.absolute(request.resource, "path", home: context.host.home)
-        switch request.operation {
-        case .create, .modify, .recreate:
-            return try write(request, path: path, context: context)
-        case .destroy:
-            try remove(request, path: path, context: context)
-            return ChangeResult()
-        case .release:
-            // Leaving the config puts back what tend overwrote; a file tend made itself stays as it is.
-            _ = try ResourcePaths.restoreOriginals(request, path: path, context: context)
-            return ChangeResult()
+        applyEach(requests) { request in
+            try ResourcePaths.applyAtPath(request, context: context,
+                                          put: { try write(request, path: $0, context: context) },
+                                          remove: { try remove(request, path: $0, context: context) })
         }
     }
 

@@ -6,6 +6,17 @@ struct OwnershipNames {
     private var users: [UInt32: String] = [:]
     private var groups: [UInt32: String] = [:]
 
+    /// Observes each resource in turn with one cache of user and group names, for the file and directory types.
+    static func observeEach(_ resources: [ResourceSpec],
+                            _ observe: (ResourceSpec, inout OwnershipNames) -> Observation) -> [Address: Observation] {
+        var observations = [Address: Observation](minimumCapacity: resources.count)
+        var names = OwnershipNames()
+        for resource in resources {
+            observations[resource.address] = observe(resource, &names)
+        }
+        return observations
+    }
+
     /// `mode`, `owner` and `group` of `status`, as file and directory refresh report them.
     mutating func parameters(_ status: FileStatus, files: FileSystem) -> [String: Value] {
         if users[status.uid] == nil { users[status.uid] = files.userName(status.uid) }

@@ -28,6 +28,26 @@ struct ProfileWriter {
         log = context.log
     }
 
+    /// Applies a batch of alias or env changes: each sets or removes one `name` = `value` entry of `entries`.
+    /// `problem` says why a name or value cannot be written; `written` hears of each entry set.
+    static func applyNamedValues(_ requests: [ChangeRequest], context: ApplyContext, schema: TypeSchema,
+                                 entries: WritableKeyPath<ShellProfile, [String: String]>,
+                                 problem: (_ name: String, _ value: String) -> String?,
+                                 written: (_ name: String) -> Void = { _ in }) -> ChangeOutcomes {
+        apply(requests, context: context) { request, profile in
+            let name = request.resource.parameters["name"]?.stringValue ?? request.address.key
+            if request.operation == .destroy {
+                profile[keyPath: entries][name] = nil
+                return nil
+            }
+            let value = request.value("value", schema: schema)?.text ?? ""
+            if let problem = problem(name, value) { return problem }
+            profile[keyPath: entries][name] = value
+            written(name)
+            return nil
+        }
+    }
+
     /// Applies a batch of one profile type's changes. `edit` changes the profile for one request, or returns why
     /// it cannot (that request fails, the others go on). A release changes nothing: the entry stays as it is.
     static func apply(_ requests: [ChangeRequest], context: ApplyContext,

@@ -120,6 +120,23 @@ extension ResourcePaths {
         }
     }
 
+    /// One change to a file, directory or symlink at its `path`: `put` makes it what the config says (create,
+    /// modify, recreate), `remove` takes it away, and a release puts back the originals tend kept; what tend
+    /// made itself stays as it is.
+    static func applyAtPath(_ request: ChangeRequest, context: ApplyContext,
+                            put: (String) throws -> ChangeResult, remove: (String) throws -> Void) throws -> ChangeResult {
+        let path = absolute(request.resource, "path", home: context.host.home)
+        switch request.operation {
+        case .create, .modify, .recreate:
+            return try put(path)
+        case .destroy:
+            try remove(path)
+        case .release:
+            _ = try restoreOriginals(request, path: path, context: context)
+        }
+        return ChangeResult()
+    }
+
     /// Restores the originals tend kept for the request's resource; true when there were any.
     static func restoreOriginals(_ request: ChangeRequest, path: String, context: ApplyContext) throws -> Bool {
         guard let backups = context.backups else { return false }

@@ -38,7 +38,7 @@ extension LoadSession {
                     hint: "outputs come from resources in the same config"))
             }
         }
-        let active = resources.allSatisfy(\.isActive) ? resources : resources.filter(\.isActive)
+        let active = resources.active
         let graph = DependencyGraph(resources: active, catalog: loader.catalog)
         dependencyGraph = graph
         if let cycle = graph.findCycle() {

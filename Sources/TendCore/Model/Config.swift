@@ -25,7 +25,7 @@ public struct Config: Sendable {
     }
 
     /// The resources that apply to this host.
-    public var resources: [ResourceSpec] { allResources.filter(\.isActive) }
+    public var resources: [ResourceSpec] { allResources.active }
 
     public func resource(_ address: Address) -> ResourceSpec? {
         allResources.first { $0.address == address && $0.isActive }

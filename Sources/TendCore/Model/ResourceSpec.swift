@@ -86,3 +86,8 @@ public struct OutputReference: Sendable, Hashable {
     /// The placeholder text as written in the config.
     public var placeholder: String { "${outputs.\(address).\(key)}" }
 }
+
+extension Array where Element == ResourceSpec {
+    /// The resources whose `when` matches this host: usually all of them, and then this array, not a copy.
+    var active: [ResourceSpec] { allSatisfy(\.isActive) ? self : filter(\.isActive) }
+}

@@ -44,7 +44,7 @@ public struct Engine: Sendable {
             }
             pending = try state.pendingTransactions().filter { $0.status == .failed }
         }
-        resources = resources.map { Self.resolvingKnownOutputs($0, knownOutputs) }
+        if !knownOutputs.isEmpty { resources = resources.map { Self.resolvingKnownOutputs($0, knownOutputs) } }
         let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
         let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
         return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
