@@ -158,6 +158,9 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
             guard contents.transactions.removeValue(forKey: token) != nil else {
                 throw StateError.unknownTransaction(token)
             }
+            contents.transactions = contents.transactions.filter {
+                !($0.value.record.address == report.address && $0.value.record.status == .failed)
+            }
             try Self.appendReport(report, to: &contents)
             if let managed {
                 contents.managed[managed.address] = managed
@@ -180,7 +183,11 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
         withContents { contents in
             contents.transactions.values.sorted {
                 ($0.record.startedAt, $0.sequence) < ($1.record.startedAt, $1.sequence)
-            }.map(\.record)
+            }.map { entry in
+                var record = entry.record
+                record.configPath = contents.runs[record.runID]?.configPath
+                return record
+            }
         }
     }
 

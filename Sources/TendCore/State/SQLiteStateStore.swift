@@ -16,7 +16,8 @@ public final class SQLiteStateStore: StateStore {
 
     /// Opens the state at `path`, creating it (and its directory) on first use, and migrates it to
     /// `schemaVersion`. Throws `newerSchema` for a state written by a newer tend, `corrupt` for a file that is
-    /// not a SQLite database, and `cannotOpen` otherwise.
+    /// not a SQLite database or is empty (a state is never empty: an empty one was truncated, and starting
+    /// anew would forget what tend manages), and `cannotOpen` otherwise, a symbolic link included.
     public init(path: String) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent.isEmpty
@@ -351,6 +352,9 @@ public final class SQLiteStateStore: StateStore {
         try write("complete the change of \(report.address)") { db in
             try db.execute(sql: "DELETE FROM pending_transaction WHERE token = ?", arguments: [token])
             guard db.changesCount > 0 else { throw StateError.unknownTransaction(token) }
+            try db.execute(sql: """
+                DELETE FROM pending_transaction WHERE address_type = ? AND address_key = ? AND status = 'failed'
+                """, arguments: [report.address.type, report.address.key])
             try insert(report, in: db)
             if let managed {
                 try Self.upsert(managed, in: db)
@@ -372,7 +376,11 @@ public final class SQLiteStateStore: StateStore {
 
     public func pendingTransactions() throws -> [TransactionRecord] {
         try read("read the pending changes") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM pending_transaction ORDER BY started_at, rowid")
+            try Row.fetchAll(db, sql: """
+                SELECT pending_transaction.*, run.config_path AS run_config_path FROM pending_transaction
+                LEFT JOIN run ON run.id = pending_transaction.run_id
+                ORDER BY pending_transaction.started_at, pending_transaction.rowid
+                """)
                 .map(self.transaction(from:))
         }
     }
@@ -399,7 +407,8 @@ public final class SQLiteStateStore: StateStore {
             type: try row.decode(String.self, forColumn: "type"), operation: operation,
             change: try row.decode(String.self, forColumn: "change"), status: status,
             error: try row.decode(String?.self, forColumn: "error"),
-            startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "started_at")))
+            startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "started_at")),
+            configPath: try row.decode(String?.self, forColumn: "run_config_path"))
     }
 
     /// The current time as it reads back from the file: dates are stored as seconds since 1970, and a date
@@ -456,6 +465,21 @@ public final class SQLiteStateStore: StateStore {
         return map
     }
 
+    // MARK: Integrity
+
+    /// How many problems `PRAGMA quick_check` lists at most; the first few say enough.
+    static let integrityProblemLimit = 5
+
+    public func checkIntegrity() throws {
+        let problems = try read("check the state for damage") { db in
+            try String.fetchAll(db, sql: "PRAGMA quick_check(\(Self.integrityProblemLimit))")
+        }
+        guard problems != ["ok"] else { return }
+        throw StateError.corrupt(path: path, reason: "SQLite's integrity check found: "
+                                 + problems.joined(separator: "; ") + ". tend writes nothing into a damaged state: "
+                                 + "restore the file from a backup, or move it aside to start a new state")
+    }
+
     // MARK: Files
 
     private static func createPrivateDirectory(_ directory: String, statePath: String) throws {
@@ -474,21 +498,49 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Creates the file with mode 0600 before SQLite sees it: SQLite would create it with the umask's mode.
+    /// Creates the file with mode 0600 before SQLite sees it (SQLite would create it with the umask's mode), or
+    /// checks the one there: never through a symbolic link (for the file, its -wal or its -shm, which SQLite
+    /// would follow), and never an empty file, which only a truncation makes.
     private static func createPrivateFile(_ path: String) throws {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw StateError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        for companion in [path + "-wal", path + "-shm"] {
+            var info = stat()
+            if lstat(companion, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                throw StateError.cannotOpen(path: path, reason: "\(companion) is a symbolic link, which tend does not follow; remove it")
+            }
         }
-        close(fd)
-        tightenMode(of: path)
+        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let created = fd >= 0
+        if !created && errno == EEXIST { fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP {
+                throw StateError.cannotOpen(path: path, reason: "it is a symbolic link, which tend does not follow; "
+                                            + "pass the real file with --state or TEND_STATE")
+            }
+            throw StateError.cannotOpen(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw StateError.cannotOpen(path: path, reason: "it is not a regular file")
+        }
+        if info.st_mode & 0o077 != 0 { fchmod(fd, 0o600) }
+        // Only a file that was already there can have been truncated: SQLite writes the header of a new one at
+        // its first migration, before any caller sees the store.
+        if info.st_size == 0 && !created {
+            throw StateError.corrupt(path: path, reason: "the file is empty (0 bytes), so what tend managed is lost from "
+                                     + "it; restore it from a backup, or delete it to start a new state")
+        }
     }
 
-    /// Removes group and other permissions from `file` when it exists.
+    /// Removes group and other permissions from `file` when it exists, through a handle that did not follow a link.
     private static func tightenMode(of file: String) {
+        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
         var info = stat()
-        guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { return }
-        chmod(file, 0o600)
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o077 != 0 else { return }
+        fchmod(fd, 0o600)
     }
 
     private static func openError(_ error: any Error, path: String) -> StateError {
