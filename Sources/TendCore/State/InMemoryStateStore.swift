@@ -145,7 +145,8 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
             var token = TransactionRecord.makeToken()
             while contents.transactions[token] != nil { token = TransactionRecord.makeToken() }
             let record = TransactionRecord(token: token, runID: runID, address: address, type: type,
-                                           operation: operation, change: change, status: .open)
+                                           operation: operation, change: change, status: .open,
+                                           configPath: contents.runs[runID]?.configPath)
             contents.lastSequence += 1
             contents.transactions[token] = (contents.lastSequence, record)
             return record

@@ -335,8 +335,10 @@ public final class SQLiteStateStore: StateStore {
                                     arguments: [token]) == true {
                 token = TransactionRecord.makeToken()
             }
+            let configPath = try String.fetchOne(db, sql: "SELECT config_path FROM run WHERE id = ?", arguments: [runID])
             let record = TransactionRecord(token: token, runID: runID, address: address, type: type,
-                                           operation: operation, change: change, status: .open, startedAt: startedAt)
+                                           operation: operation, change: change, status: .open, startedAt: startedAt,
+                                           configPath: configPath)
             try db.execute(sql: """
                 INSERT INTO pending_transaction (token, run_id, address_type, address_key, type, operation, change,
                                                  status, started_at)
@@ -471,13 +473,20 @@ public final class SQLiteStateStore: StateStore {
     static let integrityProblemLimit = 5
 
     public func checkIntegrity() throws {
-        let problems = try read("check the state for damage") { db in
-            try String.fetchAll(db, sql: "PRAGMA quick_check(\(Self.integrityProblemLimit))")
+        let hint = "; tend writes nothing into a damaged state: restore the file from a backup, or move it aside to "
+            + "start a new state"
+        let problems: [String]
+        do {
+            problems = try read("check the state for damage") { db in
+                try String.fetchAll(db, sql: "PRAGMA quick_check(\(Self.integrityProblemLimit))")
+            }
+        } catch StateError.corrupt(_, let reason) {
+            // A page too damaged for the check itself to read.
+            throw StateError.corrupt(path: path, reason: "SQLite's integrity check failed: " + reason + hint)
         }
         guard problems != ["ok"] else { return }
         throw StateError.corrupt(path: path, reason: "SQLite's integrity check found: "
-                                 + problems.joined(separator: "; ") + ". tend writes nothing into a damaged state: "
-                                 + "restore the file from a backup, or move it aside to start a new state")
+                                 + problems.joined(separator: "; ") + hint)
     }
 
     // MARK: Files
