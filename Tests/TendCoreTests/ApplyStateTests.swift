@@ -92,6 +92,36 @@ final class AgreeingInteraction: ApplyInteraction, @unchecked Sendable {
         #expect(world.calls.isEmpty, "something ran although the apply stopped")
     }
 
+    /// A killed destroy that did take effect is recorded as a finished destroy is: the record goes, the
+    /// backups (maybe the only copy of an original) stay, and the killed run's report says what was found.
+    @Test func aDestroyFoundDoneWhileReconcilingKeepsTheBackups() async throws {
+        let harness = ExecutorHarness()
+        let gone = Address(type: "pkg", key: "gone")
+        let directory = try TemporaryHome(prefix: "tend-reconcile")
+        let store = InMemoryStateStore(backupDirectory: directory.path)
+        let killed = try store.beginRun(kind: .apply, configPath: "/work/tend.yaml", configDigest: "sha256:x",
+                                        pid: getpid(), hostname: "box")
+        try store.saveManagedResource(ManagedResource(address: gone, type: "pkg", parameters: ["name": .string("gone")],
+                                                      createdByTend: true, configPaths: ["/work/tend.yaml"]))
+        _ = try store.addBackup(Backup(address: gone, path: "/home/me/gone.conf", kind: .file, mode: 0o644, uid: 0, gid: 0))
+        _ = try store.beginTransaction(runID: killed.id, address: gone, type: "pkg", operation: .destroy, change: "{}")
+
+        let loaded = ConfigLoader(catalog: harness.registry.catalog, host: facts(), workingDirectory: "/work")
+            .load(text: "tend: 1\nresources: []\n", path: "tend.yaml")
+        let config = try #require(loaded.config, "\(loaded.diagnostics)")
+        let interaction = AgreeingInteraction()
+        let session = ApplySession(engine: Engine(registry: harness.registry, host: harness.machine), store: store,
+                                   lock: StateLock(statePath: directory.path + "/state.db"), progress: SilentProgress(),
+                                   stop: StopSignal(), interaction: interaction)
+        _ = try await session.run(config: config, mode: .apply(Planner.Selection()))
+        #expect(try store.pendingTransactions().isEmpty)
+        #expect(try store.managedResource(gone) == nil)
+        #expect(try store.backups(for: gone).count == 1, "the backups went with the record")
+        let report = try #require(try store.reports(runID: killed.id).first)
+        #expect(report.status == .interrupted && report.error == "interrupted; the next run found it absent")
+        #expect(interaction.notes.contains { $0.contains("reconciled pkg:gone") && $0.contains("absent now") })
+    }
+
     /// Issue 9 case 9: every journal write that fails is in the summary, and the run is not a success.
     @Test func journalWritesThatFailMakeTheRunFailAndAreNamed() async throws {
         let harness = ExecutorHarness()

@@ -185,20 +185,26 @@ public struct ApplySession: Sendable {
                 }
             }
             let wasDestroy = transaction.operation == .destroy || transaction.operation == .release
-            if present && !wasDestroy {
-                if let spec {
-                    let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
-                    var paths = existing?.configPaths ?? []
-                    if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
-                    try store.saveManagedResource(ManagedResource(
-                        address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
-                        createdByTend: existing?.createdByTend ?? (transaction.operation == .create),
-                        configPaths: paths))
-                }
-            } else if !present && wasDestroy && existing != nil {
-                try store.forget(transaction.address)
+            // Recorded the way a finished change is, in the killed run's report: a destroy that took effect
+            // drops the resource's record but keeps its backups, which may hold the only copy of an original.
+            let report = OperationReport(
+                runID: transaction.runID, address: transaction.address, operation: transaction.operation,
+                status: .interrupted, attempts: 1, duration: 0,
+                error: "interrupted; the next run found it " + (present ? "present" : "absent"))
+            if present && !wasDestroy, let spec {
+                let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
+                var paths = existing?.configPaths ?? []
+                if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
+                try store.completeTransaction(token: transaction.token, report: report, managed: ManagedResource(
+                    address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
+                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create),
+                    configPaths: paths), removeManaged: false)
+            } else if !present && transaction.operation == .destroy {
+                try store.completeTransaction(token: transaction.token, report: report, managed: nil,
+                                              removeManaged: true)
+            } else {
+                try store.closeTransaction(token: transaction.token)
             }
-            try store.closeTransaction(token: transaction.token)
             interaction.note("reconciled \(transaction.address), left unfinished by an interrupted run: it is "
                              + (present ? "present" : "absent") + " now")
         }

@@ -286,13 +286,14 @@ final class ExecutionRun: @unchecked Sendable {
         let request = ChangeRequest(change: change, resource: specs[change.address] ?? ResourceSpec(
             address: change.address, type: change.type, parameters: [:],
             location: SourceLocation(file: "(state)", mark: .start)), observation: observations[change.address] ?? .absent())
-        let token: String?
+        var token: String?
         do {
             token = try executor.journal?.begin(request)
             let restored = try executor.backups?.restore(change.address) ?? false
             if restored { executor.progress.log(change.address, "put back what was there before tend") }
         } catch {
-            finish(i, token: nil, request: request, .failed(message: "could not release \(change.address): \(error)",
+            // With the token, a restore that failed is recorded as failed (for `tend recover`), not left open.
+            finish(i, token: token, request: request, .failed(message: "could not release \(change.address): \(error)",
                                                            duration: Date().timeIntervalSince(started), attempts: 1),
                    commands: [], result: nil)
             return false
