@@ -199,5 +199,30 @@ final class AgreeingInteraction: ApplyInteraction, @unchecked Sendable {
         try store.markDone(change, spec: nil, configPath: "/work/tend.yaml")
         #expect(try store.pendingTransactions().isEmpty)
         #expect(try store.managedResource(gone) == nil)
+        #expect(try store.reports(runID: run.id).last?.status == .succeeded)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func markDoneForADestroyDropsTheRecordButKeepsTheBackups(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let store = fixture.store
+        let run = try store.beginRun(kind: .destroy, configPath: "/work/tend.yaml", configDigest: "sha256:x",
+                                     pid: getpid(), hostname: LocalProcess.hostname)
+        let address = Address(type: "file", key: "~/app.conf")
+        try store.saveManagedResource(ManagedResource(address: address, type: "file", parameters: [:],
+                                                      createdByTend: true, configPaths: ["/work/tend.yaml"]))
+        let blob = try fixture.writeBlob("original", "original=1\n")
+        _ = try store.addBackup(Backup(address: address, path: "/home/me/app.conf", kind: .file, blobPath: blob,
+                                       digest: SHA256.digest("original=1\n"), mode: 0o644, uid: 0, gid: 0))
+        let change = try store.beginTransaction(runID: run.id, address: address, type: "file", operation: .destroy,
+                                                change: "{}")
+        try store.failTransaction(token: change.token, report: OperationReport(
+            runID: run.id, address: address, operation: .destroy, status: .failed, attempts: 1, duration: 0,
+            error: "permission denied"))
+        try store.markDone(change, spec: nil, configPath: "/work/tend.yaml")
+        #expect(try store.pendingTransactions().isEmpty)
+        #expect(try store.managedResource(address) == nil)
+        #expect(try store.backups(for: address).count == 1)
+        #expect(FileManager.default.fileExists(atPath: blob))
     }
 }
