@@ -24,15 +24,12 @@ public final class SQLiteStateStore: StateStore {
             ? "." : (path as NSString).deletingLastPathComponent
         backupDirectory = directory + "/backups"
         try Self.createPrivateDirectory(directory, statePath: path)
-        try Self.createPrivateFile(path)
+        var existing = stat()
+        if lstat(path, &existing) != 0 && errno == ENOENT { try Self.createFresh(path) }
+        try Self.checkPrivateFile(path)
 
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.foreignKeysEnabled = true
-        configuration.label = "tend.state"
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try DatabaseQueue(path: path, configuration: Self.configuration())
         } catch {
             throw Self.openError(error, path: path)
         }
@@ -507,19 +504,50 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Creates the file with mode 0600 before SQLite sees it (SQLite would create it with the umask's mode), or
-    /// checks the one there: never through a symbolic link (for the file, its -wal or its -shm, which SQLite
-    /// would follow), and never an empty file, which only a truncation makes.
-    private static func createPrivateFile(_ path: String) throws {
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "tend.state"
+        return configuration
+    }
+
+    /// Makes a new state, migrated, at a temporary name (mode 0600 before SQLite sees it: SQLite would use the
+    /// umask's) and links it into place, so that a kill at any moment leaves no state or a whole one, never an
+    /// empty file, which reads as a truncated state. When another tend got there first, its state is kept.
+    private static func createFresh(_ path: String) throws {
+        let temporary = path + ".new-\(getpid())-\(TransactionRecord.makeToken())"
+        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw StateError.cannotOpen(path: path, reason: "could not create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        defer { for file in [temporary, temporary + "-wal", temporary + "-shm"] { unlink(file) } }
+        do {
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration())
+            try migrator.migrate(queue)
+            // Closing the only connection folds the WAL into the file, so the file alone is the whole state.
+            try queue.close()
+        } catch {
+            throw openError(error, path: path)
+        }
+        guard link(temporary, path) == 0 || errno == EEXIST else {
+            throw StateError.cannotOpen(path: path, reason: "could not put the new state in place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Checks the state file before SQLite opens it: never through a symbolic link (for the file, its -wal or
+    /// its -shm, which SQLite would follow), a regular file, private, and not empty (only a truncation makes
+    /// an empty state, since a new one is put in place whole).
+    private static func checkPrivateFile(_ path: String) throws {
         for companion in [path + "-wal", path + "-shm"] {
             var info = stat()
             if lstat(companion, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
                 throw StateError.cannotOpen(path: path, reason: "\(companion) is a symbolic link, which tend does not follow; remove it")
             }
         }
-        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        let created = fd >= 0
-        if !created && errno == EEXIST { fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             if code == ELOOP {
@@ -534,9 +562,7 @@ public final class SQLiteStateStore: StateStore {
             throw StateError.cannotOpen(path: path, reason: "it is not a regular file")
         }
         if info.st_mode & 0o077 != 0 { fchmod(fd, 0o600) }
-        // Only a file that was already there can have been truncated: SQLite writes the header of a new one at
-        // its first migration, before any caller sees the store.
-        if info.st_size == 0 && !created {
+        if info.st_size == 0 {
             throw StateError.corrupt(path: path, reason: "the file is empty (0 bytes), so what tend managed is lost from "
                                      + "it; restore it from a backup, or delete it to start a new state")
         }
