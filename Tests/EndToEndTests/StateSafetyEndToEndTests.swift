@@ -85,6 +85,39 @@ import TendTestSupport
         #expect(apply.stdout.contains("1 not recorded in the state"), "\(apply.stdout)")
     }
 
+    // MARK: Issue 9 case 8: reconciling a killed change
+
+    @Test func aKilledDestroyWhoseRefreshFailsStaysOpenAndForgetsNothing() async throws {
+        let home = try TemporaryHome()
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: git-config, key: user.name, value: Tester}\n")
+        let tend = TendBinary(home: home)
+        #expect(try await tend.run(["apply", "--yes"]).status == 0)
+        // A destroy that a killed run left open, and a ~/.gitconfig git cannot read, so the refresh fails.
+        _ = try await Self.sh(["python3", "-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1])
+            c.execute("INSERT INTO pending_transaction (token, run_id, address_type, address_key, type, operation, "
+                      "change, status, started_at) VALUES ('0123456789ab', 1, 'git-config', 'user.name', "
+                      "'git-config', 'destroy', '{}', 'open', ?)", (time.time(),))
+            c.commit()
+            """, Self.statePath(home)])
+        try home.write(".gitconfig", "[user\n  name = Tester\n")
+        try home.write("tend.yaml", "tend: 1\nresources: []\n")
+
+        let apply = try await tend.run(["apply", "--yes"])
+        #expect(apply.status == 1, "\(apply.stdout)\n\(apply.stderr)")
+        #expect(apply.stderr.contains("could not tell whether the destroy of git-config:user.name"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("bad config line 1"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("tend recover 0123456789ab --done"), "\(apply.stderr)")
+        #expect(try await tend.run(["state", "list"]).stdout.contains("git-config:user.name"), "the resource was forgotten")
+
+        // Once git can read the file again, the next apply finds out and goes on.
+        try home.write(".gitconfig", "[user]\n  name = Tester\n")
+        let again = try await tend.run(["apply", "--yes"])
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(again.stderr.contains("reconciled git-config:user.name"), "\(again.stderr)")
+    }
+
     // MARK: Issue 9 case 6 / Deliver 7: recovery records
 
     @Test func aRetryThatDoesNotRunOrFailsKeepsTheRecordAndOneThatSucceedsClosesIt() async throws {
