@@ -122,6 +122,39 @@ final class AgreeingInteraction: ApplyInteraction, @unchecked Sendable {
         #expect(interaction.notes.contains { $0.contains("reconciled pkg:gone") && $0.contains("absent now") })
     }
 
+    /// A killed create whose resource is there and matches the config counts as done: its record is saved and
+    /// an earlier failure of the same address is closed with it.
+    @Test func aCreateFoundConvergedWhileReconcilingClosesEarlierFailures() async throws {
+        let harness = ExecutorHarness()
+        harness.world.set("x", true)
+        let x = Address(type: "pkg", key: "x")
+        let directory = try TemporaryHome(prefix: "tend-reconcile")
+        let store = InMemoryStateStore(backupDirectory: directory.path)
+        let earlier = try store.beginRun(kind: .apply, configPath: "/work/tend.yaml", configDigest: "sha256:x",
+                                         pid: getpid(), hostname: "box")
+        let failed = try store.beginTransaction(runID: earlier.id, address: x, type: "pkg", operation: .create, change: "{}")
+        try store.failTransaction(token: failed.token, report: OperationReport(
+            runID: earlier.id, address: x, operation: .create, status: .failed, attempts: 1, duration: 0, error: "boom"))
+        let killed = try store.beginRun(kind: .apply, configPath: "/work/tend.yaml", configDigest: "sha256:x",
+                                        pid: getpid(), hostname: "box")
+        _ = try store.beginTransaction(runID: killed.id, address: x, type: "pkg", operation: .create, change: "{}")
+
+        let loaded = ConfigLoader(catalog: harness.registry.catalog, host: facts(), workingDirectory: "/work")
+            .load(text: "tend: 1\nresources:\n  - {type: pkg, name: x}\n", path: "tend.yaml")
+        let config = try #require(loaded.config, "\(loaded.diagnostics)")
+        let session = ApplySession(engine: Engine(registry: harness.registry, host: harness.machine), store: store,
+                                   lock: StateLock(statePath: directory.path + "/state.db"), progress: SilentProgress(),
+                                   stop: StopSignal(), interaction: AgreeingInteraction())
+        let outcome = try await session.run(config: config, mode: .apply(Planner.Selection()))
+        guard case .nothingToDo = outcome else {
+            Issue.record("expected nothing to do, got \(outcome)")
+            return
+        }
+        #expect(try store.pendingTransactions().isEmpty)
+        #expect(try store.managedResource(x)?.configPaths == ["/work/tend.yaml"])
+        #expect(try store.reports(runID: killed.id).first?.error == "interrupted; the next run found it present")
+    }
+
     /// Issue 9 case 9: every journal write that fails is in the summary, and the run is not a success.
     @Test func journalWritesThatFailMakeTheRunFailAndAreNamed() async throws {
         let harness = ExecutorHarness()

@@ -173,17 +173,18 @@ public struct ApplySession: Sendable {
                 ResourceSpec(address: $0.address, type: $0.type, parameters: $0.parameters,
                              location: SourceLocation(file: "(state)", mark: .start))
             }
-            var present = false
+            var observation = Observation.absent()
             if let spec {
                 guard let type = engine.registry[spec.type] else {
                     throw ApplyError.unreconciled(transaction, cause: "tend knows no resource type '\(spec.type)'")
                 }
                 do {
-                    present = try await type.refresh([spec], host: engine.host)[spec.address]?.exists ?? false
+                    observation = try await type.refresh([spec], host: engine.host)[spec.address] ?? .absent()
                 } catch {
                     throw ApplyError.unreconciled(transaction, cause: "\(error)")
                 }
             }
+            let present = observation.exists
             let wasDestroy = transaction.operation == .destroy || transaction.operation == .release
             // Recorded the way a finished change is, in the killed run's report: a destroy that took effect
             // drops the resource's record but keeps its backups, which may hold the only copy of an original.
@@ -195,10 +196,18 @@ public struct ApplySession: Sendable {
                 let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
                 var paths = existing?.configPaths ?? []
                 if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
-                try store.completeTransaction(token: transaction.token, report: report, managed: ManagedResource(
+                let record = ManagedResource(
                     address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
-                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create),
-                    configPaths: paths), removeManaged: false)
+                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create), configPaths: paths)
+                // Only a change that converged counts as done (closing earlier failures of the address with it);
+                // one half-way is only closed, and the plan that follows asks for the rest.
+                if Planner(registry: engine.registry, home: engine.host.home).change(for: spec, observation: observation) == nil {
+                    try store.completeTransaction(token: transaction.token, report: report, managed: record,
+                                                  removeManaged: false)
+                } else {
+                    try store.saveManagedResource(record)
+                    try store.closeTransaction(token: transaction.token)
+                }
             } else if !present && transaction.operation == .destroy {
                 try store.completeTransaction(token: transaction.token, report: report, managed: nil,
                                               removeManaged: true)
