@@ -33,8 +33,18 @@ struct ApplyCommand: AsyncParsableCommand {
         var saved: SavedPlan?
         let context = CommandContext(options: options)
         if let planFile {
-            saved = try context.run { try PlanFile.read(planFile) }
-            options.config = saved?.configPath
+            let plan = try context.run { () -> SavedPlan in
+                let plan = try PlanFile.read(planFile)
+                // A saved plan is bound to the config it was made from; a different -c is a mistake to name, not
+                // to ignore.
+                if let given = options.config, !Self.samePath(given, plan.configPath, home: context.host.home) {
+                    throw CommandFailure("\(planFile) was made from \(plan.configPath), not \(given); apply it "
+                                         + "without -c, or make a new plan with 'tend plan -c \(given) --out FILE'")
+                }
+                return plan
+            }
+            saved = plan
+            options.config = plan.configPath
         }
         var runner = ApplyRunner(options: options, run: run, state: stateOptions, command: "tend apply")
         runner.approved = saved != nil
@@ -43,5 +53,13 @@ struct ApplyCommand: AsyncParsableCommand {
         } else {
             try await runner.execute { host in .apply(try selection.selection(home: host.home)) }
         }
+    }
+
+    /// Whether two spellings name one file: equal as absolute paths, or once symbolic links are resolved.
+    static func samePath(_ given: String, _ recorded: String, home: String) -> Bool {
+        let absolute = PathNormalizer.absolute(given, home: home, base: FileManager.default.currentDirectoryPath)
+        if absolute == recorded { return true }
+        let resolve = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        return resolve(absolute) == resolve(recorded)
     }
 }

@@ -12,7 +12,8 @@ struct ApplyRunner {
     /// A saved plan was approved when it was made: applying it asks nothing.
     var approved = false
 
-    func execute(mode: (Machine) throws -> ApplySession.Mode) async throws {
+    @discardableResult
+    func execute(mode: (Machine) throws -> ApplySession.Mode) async throws -> ApplySession.Outcome {
         let interactive = Terminal.isTerminal(.standardOutput) && isatty(STDIN_FILENO) == 1
         guard run.yes || approved || interactive else {
             throw ValidationError("\(command) changes this machine; without a terminal to ask on, pass --yes")
@@ -55,10 +56,12 @@ struct ApplyRunner {
                     Terminal.write("\(address): \(message)\n", to: .standardError)
                 }
             }
+            for problem in summary.stateProblems { Terminal.write("state: \(problem)\n", to: .standardError) }
             Terminal.write(summary.summaryLine + " (run \(runID); 'tend report' shows it)\n")
             if summary.interrupted { throw ExitCode(130) }
             if !summary.succeeded { throw ExitCode(1) }
         }
+        return outcome
     }
 }
 

@@ -63,10 +63,13 @@ struct CommandContext {
     }
 
     func fail(_ error: any Error) -> Never {
+        // Ctrl-C while waiting for the lock ends the command as Ctrl-C ends any other: status 130.
+        var status: Int32 = 1
+        if case StateError.lockWaitInterrupted? = error as? StateError { status = 130 }
         let color = options?.color(for: .standardError) ?? Terminal.wantsColor(.standardError)
         let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
         Terminal.write("tend: \(label) \(error)\n", to: .standardError)
-        Foundation.exit(1)
+        Foundation.exit(status)
     }
 }
 

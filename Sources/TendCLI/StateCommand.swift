@@ -69,16 +69,21 @@ struct StateCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
         @Argument(help: "The address, e.g. apt:sl.") var address: String
         @Flag(help: "Print the result as JSON.") var json = false
+        @Option(help: ArgumentHelp("Seconds to wait for another tend holding the state lock (default 0).",
+                                   valueName: "seconds"))
+        var lockTimeout: Double = 0
 
         func run() throws {
             let context = CommandContext(options: nil)
-            let store = try context.run { try stateOptions.open(host: context.host) }
             guard let parsed = Address(parsing: address, home: context.host.home) else {
                 throw ValidationError("'\(address)' is not an address: write TYPE:KEY")
             }
             try context.run {
-                guard try store.managedResource(parsed) != nil else { throw StateError.unknownResource(address) }
-                try store.forget(parsed)
+                try stateOptions.withLock(host: context.host, command: "tend state forget \(parsed)",
+                                          lockTimeout: max(0, lockTimeout)) { store in
+                    guard try store.managedResource(parsed) != nil else { throw StateError.unknownResource(address) }
+                    try store.forget(parsed)
+                }
             }
             Terminal.write(json ? JSON.object([("forgotten", .string(parsed.description))]).pretty + "\n"
                                 : "tend no longer manages \(parsed); nothing on this machine was changed.\n")

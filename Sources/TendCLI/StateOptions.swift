@@ -17,6 +17,21 @@ struct StateOptions: ParsableArguments {
         try SQLiteStateStore(path: path(host: host))
     }
 
+    /// Runs `body` with the state open and its lock held, after checking that the file is sound: the way every
+    /// command that writes the state (forget, recover, backups) must reach it, so that it never interleaves
+    /// with an apply. `command` names the holder in the error a second tend shows.
+    func withLock<T>(host: Machine, command: String, lockTimeout: Double = 0,
+                     _ body: (SQLiteStateStore) throws -> T) throws -> T {
+        let store = try open(host: host)
+        let lock = StateLock(statePath: store.path)
+        if let note = try lock.acquire(holder: .current(command: command), timeout: lockTimeout) {
+            Terminal.write("note: \(note)\n", to: .standardError)
+        }
+        defer { lock.release() }
+        try store.checkIntegrity()
+        return try body(store)
+    }
+
     /// For commands that only read: an empty in-memory state when no state file exists yet, so that
     /// looking at the history never creates one.
     func openForReading(host: Machine) throws -> any StateStore {

@@ -359,15 +359,26 @@ func deadPID() throws -> Int32 {
         #expect(fileMode(path) == 0o600)
     }
 
-    @Test func anEmptyFileIsMigratedToTheCurrentSchema() throws {
+    /// Issue 10: an empty state file was truncated (a state is never empty once opened), so starting it anew
+    /// would silently forget everything tend manages.
+    @Test func anEmptyFileIsRefusedAndLeftAsItIs() throws {
         let directory = try TemporaryHome(prefix: "tend-state")
         let path = try directory.write("state.db", "", mode: 0o600)
-        let store = try SQLiteStateStore(path: path)
-        #expect(try store.textForTesting("PRAGMA user_version") == String(SQLiteStateStore.schemaVersion))
-        for table in ["managed_resource", "backup", "run", "report", "pending_transaction"] {
-            #expect(try store.textForTesting("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == table)
+        #expect {
+            _ = try SQLiteStateStore(path: path)
+        } throws: { error in
+            guard case StateError.corrupt(let where_, let reason) = error else { return false }
+            return where_ == path && reason.contains("the file is empty (0 bytes)")
         }
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0)
+    }
+
+    @Test func aNewFileIsCreatedAtTheCurrentSchema() throws {
+        let directory = try TemporaryHome(prefix: "tend-state")
+        let store = try SQLiteStateStore(path: directory.path + "/state.db")
+        #expect(try store.textForTesting("PRAGMA user_version") == String(SQLiteStateStore.schemaVersion))
         #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1")
+        try store.checkIntegrity()
     }
 
     @Test func reopeningKeepsEverything() throws {

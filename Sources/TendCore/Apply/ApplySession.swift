@@ -57,10 +57,16 @@ public struct ApplySession: Sendable {
     }
 
     public func run(config: Config, mode: Mode) async throws -> Outcome {
-        if let note = try lock.acquire(holder: LockHolder.current(command: command), timeout: lockTimeout) {
-            interaction.note(note)
+        let waitLimit = lockTimeout
+        let note = try lock.acquire(holder: LockHolder.current(command: command), timeout: lockTimeout, stop: stop) {
+            [interaction] holder in
+            interaction.note("waiting up to \(Self.seconds(waitLimit)) for the state lock"
+                             + (holder.map { ", held by \($0)" } ?? "") + " (Ctrl-C stops waiting)")
         }
+        if let note { interaction.note(note) }
         defer { lock.release() }
+        // Before anything is written: a damaged state must not be written over (a run reads only some tables).
+        try store.checkIntegrity()
         try await reconcileOpenTransactions(config: config)
 
         var result: PlanResult
@@ -88,10 +94,25 @@ public struct ApplySession: Sendable {
         let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
                                 backups: StateBackupKeeper(store: store), progress: progress, stop: stop,
                                 knownOutputs: result.knownOutputs, retryOverride: retryOverride)
-        let summary = await executor.apply(plan: plan, resources: result.resources, observations: result.observations)
-        try store.finishRun(id: run.id, status: summary.interrupted ? .interrupted : summary.succeeded ? .succeeded : .failed)
-        if case .apply(let selection) = mode, selection.isEverything { try claimResources(of: config) }
+        var summary = await executor.apply(plan: plan, resources: result.resources, observations: result.observations)
+        // The host has changed by now: a state write that fails here belongs in the summary, not in place of it.
+        if case .apply(let selection) = mode, selection.isEverything {
+            do {
+                try claimResources(of: config)
+            } catch {
+                summary.stateProblems.append("could not record which resources this config declares: \(error)")
+            }
+        }
+        do {
+            try store.finishRun(id: run.id, status: summary.interrupted ? .interrupted : summary.succeeded ? .succeeded : .failed)
+        } catch {
+            summary.stateProblems.append("could not record the end of run \(run.id): \(error)")
+        }
         return .applied(plan, summary, runID: run.id)
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value))s" : String(format: "%.1fs", value)
     }
 
     private func needsPrivileges(_ result: PlanResult) -> Bool {
@@ -139,7 +160,9 @@ public struct ApplySession: Sendable {
         return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
     }
 
-    /// Transactions a killed run left open: refresh each resource and record what actually happened.
+    /// Transactions a killed run left open: refresh each resource and record what actually happened. A resource
+    /// whose refresh fails is not guessed at: its transaction stays open and the run stops, naming it and why,
+    /// since taking "unknown" for "absent" would forget the resource together with its backups.
     private func reconcileOpenTransactions(config: Config) async throws {
         let open = try store.pendingTransactions().filter { $0.status == .open }
         guard !open.isEmpty else { return }
@@ -150,25 +173,47 @@ public struct ApplySession: Sendable {
                 ResourceSpec(address: $0.address, type: $0.type, parameters: $0.parameters,
                              location: SourceLocation(file: "(state)", mark: .start))
             }
-            var present = false
-            if let spec, let type = engine.registry[spec.type] {
-                present = (try? await type.refresh([spec], host: engine.host))?[spec.address]?.exists ?? false
-            }
-            let wasDestroy = transaction.operation == .destroy || transaction.operation == .release
-            if present && !wasDestroy {
-                if let spec {
-                    let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
-                    var paths = existing?.configPaths ?? []
-                    if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
-                    try store.saveManagedResource(ManagedResource(
-                        address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
-                        createdByTend: existing?.createdByTend ?? (transaction.operation == .create),
-                        configPaths: paths))
+            var observation = Observation.absent()
+            if let spec {
+                guard let type = engine.registry[spec.type] else {
+                    throw ApplyError.unreconciled(transaction, cause: "tend knows no resource type '\(spec.type)'")
                 }
-            } else if !present && wasDestroy {
-                try store.forget(transaction.address)
+                do {
+                    observation = try await type.refresh([spec], host: engine.host)[spec.address] ?? .absent()
+                } catch {
+                    throw ApplyError.unreconciled(transaction, cause: "\(error)")
+                }
             }
-            try store.closeTransaction(token: transaction.token)
+            let present = observation.exists
+            let wasDestroy = transaction.operation == .destroy || transaction.operation == .release
+            // Recorded the way a finished change is, in the killed run's report: a destroy that took effect
+            // drops the resource's record but keeps its backups, which may hold the only copy of an original.
+            let report = OperationReport(
+                runID: transaction.runID, address: transaction.address, operation: transaction.operation,
+                status: .interrupted, attempts: 1, duration: 0,
+                error: "interrupted; the next run found it " + (present ? "present" : "absent"))
+            if present && !wasDestroy, let spec {
+                let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
+                var paths = existing?.configPaths ?? []
+                if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
+                let record = ManagedResource(
+                    address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
+                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create), configPaths: paths)
+                // Only a change that converged counts as done (closing earlier failures of the address with it);
+                // one half-way is only closed, and the plan that follows asks for the rest.
+                if Planner(registry: engine.registry, home: engine.host.home).change(for: spec, observation: observation) == nil {
+                    try store.completeTransaction(token: transaction.token, report: report, managed: record,
+                                                  removeManaged: false)
+                } else {
+                    try store.saveManagedResource(record)
+                    try store.closeTransaction(token: transaction.token)
+                }
+            } else if !present && transaction.operation == .destroy {
+                try store.completeTransaction(token: transaction.token, report: report, managed: nil,
+                                              removeManaged: true)
+            } else {
+                try store.closeTransaction(token: transaction.token)
+            }
             interaction.note("reconciled \(transaction.address), left unfinished by an interrupted run: it is "
                              + (present ? "present" : "absent") + " now")
         }
@@ -197,12 +242,18 @@ public enum ApplyError: Error, Sendable, CustomStringConvertible {
     case stale(String)
     case notInConfig(String, String)
     case privileges(String)
+    /// A change a killed run left open whose resource could not be refreshed; the change stays open.
+    case unreconciled(TransactionRecord, cause: String)
 
     public var description: String {
         switch self {
         case .stale(let message): return message + "; make a new plan with 'tend plan --out FILE'"
         case .notInConfig(let address, let suggestion): return "\(address) is not a resource of this config\(suggestion)"
         case .privileges(let message): return message
+        case .unreconciled(let change, let cause):
+            return "could not tell whether the \(change.operation.rawValue) of \(change.address), left unfinished by "
+                + "run \(change.runID), took effect: \(cause); nothing was changed and the change stays open. "
+                + "Fix the cause and run again, or resolve it with 'tend recover \(change.token) --done' or '--forget'"
         }
     }
 }

@@ -11,6 +11,8 @@ final class ExecutionRun: @unchecked Sendable {
     private var waitsFor: [Set<Int>]
     private let lock = NSLock()
     private(set) var outcomes: [Address: ChangeOutcome] = [:]
+    /// Journal writes that failed: the host may have changed while the state does not say so.
+    private(set) var stateProblems: [String] = []
     private var outputs: [Address: [String: Value]]
 
     init(executor: Executor, plan: Plan, specs: [Address: ResourceSpec], observations: [Address: Observation]) {
@@ -23,10 +25,12 @@ final class ExecutionRun: @unchecked Sendable {
         let index = Dictionary(plan.changes.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
         var waits = Array(repeating: Set<Int>(), count: plan.changes.count)
         let destroys = plan.changes.indices.filter { plan.changes[$0].operation == .destroy }
+        let removals = plan.changes.indices.filter { [.destroy, .release].contains(plan.changes[$0].operation) }
         for (i, change) in plan.changes.enumerated() {
-            if change.operation == .destroy {
-                // A destroy waits for the destroys of what depends on it.
-                for j in destroys where plan.changes[j].dependsOn.contains(change.address) { waits[i].insert(j) }
+            if change.operation == .destroy || change.operation == .release {
+                // A destroy or release waits only for the removals of what depends on it: one that fails must not
+                // keep unrelated originals from being put back.
+                for j in removals where plan.changes[j].dependsOn.contains(change.address) { waits[i].insert(j) }
             } else {
                 waits[i].formUnion(destroys)
                 for dependency in change.dependsOn {
@@ -139,9 +143,19 @@ final class ExecutionRun: @unchecked Sendable {
         let outcome = ChangeOutcome.skipped(reason: reason)
         lock.withLock { outcomes[change.address] = outcome }
         executor.progress.finished(change, outcome: outcome)
-        try? executor.journal?.skipped(change, report: OperationReport(
-            runID: executor.journal?.runID ?? 0, address: change.address, operation: change.operation,
-            status: executor.stop.isStopping ? .interrupted : .skipped, attempts: 0, duration: 0, error: reason))
+        guard let journal = executor.journal else { return }
+        do {
+            try journal.skipped(change, report: OperationReport(
+                runID: journal.runID, address: change.address, operation: change.operation,
+                status: executor.stop.isStopping ? .interrupted : .skipped, attempts: 0, duration: 0, error: reason))
+        } catch {
+            noteStateProblem("\(change.address): could not record in the state that its \(change.operation.rawValue) "
+                             + "was skipped: \(error)")
+        }
+    }
+
+    private func noteStateProblem(_ text: String) {
+        lock.withLock { stateProblems.append(text) }
     }
 
     /// Runs one unit to the end (retries and verification included); returns success per change index.
@@ -272,13 +286,14 @@ final class ExecutionRun: @unchecked Sendable {
         let request = ChangeRequest(change: change, resource: specs[change.address] ?? ResourceSpec(
             address: change.address, type: change.type, parameters: [:],
             location: SourceLocation(file: "(state)", mark: .start)), observation: observations[change.address] ?? .absent())
-        let token: String?
+        var token: String?
         do {
             token = try executor.journal?.begin(request)
             let restored = try executor.backups?.restore(change.address) ?? false
             if restored { executor.progress.log(change.address, "put back what was there before tend") }
         } catch {
-            finish(i, token: nil, request: request, .failed(message: "could not release \(change.address): \(error)",
+            // With the token, a restore that failed is recorded as failed (for `tend recover`), not left open.
+            finish(i, token: token, request: request, .failed(message: "could not release \(change.address): \(error)",
                                                            duration: Date().timeIntervalSince(started), attempts: 1),
                    commands: [], result: nil)
             return false
@@ -343,13 +358,23 @@ final class ExecutionRun: @unchecked Sendable {
             report.duration = duration
             report.attempts = attempts
             report.outputs = result?.outputs ?? [:]
-            try? journal.succeeded(token: token, request: request, result: result ?? ChangeResult(), report: report)
+            do {
+                try journal.succeeded(token: token, request: request, result: result ?? ChangeResult(), report: report)
+            } catch {
+                noteStateProblem("\(change.address): the \(change.operation.rawValue) was done on this machine but "
+                                 + "could not be recorded in the state: \(error)")
+            }
         case .failed(let message, let duration, let attempts):
             report.status = executor.stop.isTerminating ? .interrupted : .failed
             report.duration = duration
             report.attempts = attempts
             report.error = message
-            try? journal.failed(token: token, request: request, report: report)
+            do {
+                try journal.failed(token: token, request: request, report: report)
+            } catch {
+                noteStateProblem("\(change.address): the failure of its \(change.operation.rawValue) could not be "
+                                 + "recorded in the state: \(error)")
+            }
         case .skipped:
             break
         }

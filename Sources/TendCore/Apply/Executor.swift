@@ -41,7 +41,8 @@ public struct Executor: Sendable {
         let run = ExecutionRun(executor: self, plan: plan, specs: specs, observations: observations)
         await run.execute()
         return ApplySummary(outcomes: run.outcomes, order: plan.changes.map(\.address), unchanged: plan.unchanged.count,
-                            duration: Date().timeIntervalSince(started), interrupted: stop.isStopping)
+                            duration: Date().timeIntervalSince(started), interrupted: stop.isStopping,
+                            stateProblems: run.stateProblems)
     }
 }
 
@@ -52,16 +53,20 @@ public struct ApplySummary: Sendable {
     public var unchanged: Int
     public var duration: Double
     public var interrupted: Bool
+    /// Changes whose record in the state could not be written, one sentence each naming the address and the
+    /// cause. Any of them makes the run unsuccessful: the state no longer tells what the host holds.
+    public var stateProblems: [String] = []
 
     public var changed: Int { outcomes.values.filter(\.isSuccess).count }
     public var failed: Int { outcomes.values.filter { if case .failed = $0 { return true } else { return false } }.count }
     public var skipped: Int { outcomes.values.filter { if case .skipped = $0 { return true } else { return false } }.count }
-    public var succeeded: Bool { failed == 0 && skipped == 0 && !interrupted }
+    public var succeeded: Bool { failed == 0 && skipped == 0 && !interrupted && stateProblems.isEmpty }
 
     /// "Apply: 3 changed, 8 unchanged, 1 failed, 2 skipped in 4.2s."
     public var summaryLine: String {
         let time = duration < 10 ? String(format: "%.1fs", duration) : String(format: "%.0fs", duration)
         var line = "\(changed) changed, \(unchanged) unchanged, \(failed) failed, \(skipped) skipped in \(time)"
+        if !stateProblems.isEmpty { line += ", \(stateProblems.count) not recorded in the state" }
         if interrupted { line += " (interrupted)" }
         return (succeeded ? "Apply complete: " : "Apply finished with problems: ") + line + "."
     }

@@ -42,7 +42,8 @@ public struct Engine: Sendable {
                                                     location: SourceLocation(file: "(state)", mark: .start)))
                 }
             }
-            pending = try state.pendingTransactions().filter { $0.status == .failed }
+            // Another config's failures are its own business: its plan names them.
+            pending = try state.pendingTransactions().filter { $0.status == .failed && $0.configPath == config.rootPath }
         }
         if !knownOutputs.isEmpty { resources = resources.map { Self.resolvingKnownOutputs($0, knownOutputs) } }
         let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)

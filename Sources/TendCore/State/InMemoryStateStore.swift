@@ -145,7 +145,8 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
             var token = TransactionRecord.makeToken()
             while contents.transactions[token] != nil { token = TransactionRecord.makeToken() }
             let record = TransactionRecord(token: token, runID: runID, address: address, type: type,
-                                           operation: operation, change: change, status: .open)
+                                           operation: operation, change: change, status: .open,
+                                           configPath: contents.runs[runID]?.configPath)
             contents.lastSequence += 1
             contents.transactions[token] = (contents.lastSequence, record)
             return record
@@ -157,6 +158,9 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
         try withContents { contents in
             guard contents.transactions.removeValue(forKey: token) != nil else {
                 throw StateError.unknownTransaction(token)
+            }
+            contents.transactions = contents.transactions.filter {
+                !($0.value.record.address == report.address && $0.value.record.status == .failed)
             }
             try Self.appendReport(report, to: &contents)
             if let managed {
@@ -180,7 +184,11 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
         withContents { contents in
             contents.transactions.values.sorted {
                 ($0.record.startedAt, $0.sequence) < ($1.record.startedAt, $1.sequence)
-            }.map(\.record)
+            }.map { entry in
+                var record = entry.record
+                record.configPath = contents.runs[record.runID]?.configPath
+                return record
+            }
         }
     }
 

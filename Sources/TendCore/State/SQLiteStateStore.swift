@@ -16,22 +16,20 @@ public final class SQLiteStateStore: StateStore {
 
     /// Opens the state at `path`, creating it (and its directory) on first use, and migrates it to
     /// `schemaVersion`. Throws `newerSchema` for a state written by a newer tend, `corrupt` for a file that is
-    /// not a SQLite database, and `cannotOpen` otherwise.
+    /// not a SQLite database or is empty (a state is never empty: an empty one was truncated, and starting
+    /// anew would forget what tend manages), and `cannotOpen` otherwise, a symbolic link included.
     public init(path: String) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent.isEmpty
             ? "." : (path as NSString).deletingLastPathComponent
         backupDirectory = directory + "/backups"
         try Self.createPrivateDirectory(directory, statePath: path)
-        try Self.createPrivateFile(path)
+        var existing = stat()
+        if lstat(path, &existing) != 0 && errno == ENOENT { try Self.createFresh(path) }
+        try Self.checkPrivateFile(path)
 
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.foreignKeysEnabled = true
-        configuration.label = "tend.state"
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try DatabaseQueue(path: path, configuration: Self.configuration())
         } catch {
             throw Self.openError(error, path: path)
         }
@@ -334,8 +332,10 @@ public final class SQLiteStateStore: StateStore {
                                     arguments: [token]) == true {
                 token = TransactionRecord.makeToken()
             }
+            let configPath = try String.fetchOne(db, sql: "SELECT config_path FROM run WHERE id = ?", arguments: [runID])
             let record = TransactionRecord(token: token, runID: runID, address: address, type: type,
-                                           operation: operation, change: change, status: .open, startedAt: startedAt)
+                                           operation: operation, change: change, status: .open, startedAt: startedAt,
+                                           configPath: configPath)
             try db.execute(sql: """
                 INSERT INTO pending_transaction (token, run_id, address_type, address_key, type, operation, change,
                                                  status, started_at)
@@ -351,6 +351,9 @@ public final class SQLiteStateStore: StateStore {
         try write("complete the change of \(report.address)") { db in
             try db.execute(sql: "DELETE FROM pending_transaction WHERE token = ?", arguments: [token])
             guard db.changesCount > 0 else { throw StateError.unknownTransaction(token) }
+            try db.execute(sql: """
+                DELETE FROM pending_transaction WHERE address_type = ? AND address_key = ? AND status = 'failed'
+                """, arguments: [report.address.type, report.address.key])
             try insert(report, in: db)
             if let managed {
                 try Self.upsert(managed, in: db)
@@ -372,7 +375,11 @@ public final class SQLiteStateStore: StateStore {
 
     public func pendingTransactions() throws -> [TransactionRecord] {
         try read("read the pending changes") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM pending_transaction ORDER BY started_at, rowid")
+            try Row.fetchAll(db, sql: """
+                SELECT pending_transaction.*, run.config_path AS run_config_path FROM pending_transaction
+                LEFT JOIN run ON run.id = pending_transaction.run_id
+                ORDER BY pending_transaction.started_at, pending_transaction.rowid
+                """)
                 .map(self.transaction(from:))
         }
     }
@@ -399,7 +406,8 @@ public final class SQLiteStateStore: StateStore {
             type: try row.decode(String.self, forColumn: "type"), operation: operation,
             change: try row.decode(String.self, forColumn: "change"), status: status,
             error: try row.decode(String?.self, forColumn: "error"),
-            startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "started_at")))
+            startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "started_at")),
+            configPath: try row.decode(String?.self, forColumn: "run_config_path"))
     }
 
     /// The current time as it reads back from the file: dates are stored as seconds since 1970, and a date
@@ -456,6 +464,28 @@ public final class SQLiteStateStore: StateStore {
         return map
     }
 
+    // MARK: Integrity
+
+    /// How many problems `PRAGMA quick_check` lists at most; the first few say enough.
+    static let integrityProblemLimit = 5
+
+    public func checkIntegrity() throws {
+        let hint = "; tend writes nothing into a damaged state: restore the file from a backup, or move it aside to "
+            + "start a new state"
+        let problems: [String]
+        do {
+            problems = try read("check the state for damage") { db in
+                try String.fetchAll(db, sql: "PRAGMA quick_check(\(Self.integrityProblemLimit))")
+            }
+        } catch StateError.corrupt(_, let reason) {
+            // A page too damaged for the check itself to read.
+            throw StateError.corrupt(path: path, reason: "SQLite's integrity check failed: " + reason + hint)
+        }
+        guard problems != ["ok"] else { return }
+        throw StateError.corrupt(path: path, reason: "SQLite's integrity check found: "
+                                 + problems.joined(separator: "; ") + hint)
+    }
+
     // MARK: Files
 
     private static func createPrivateDirectory(_ directory: String, statePath: String) throws {
@@ -474,21 +504,78 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Creates the file with mode 0600 before SQLite sees it: SQLite would create it with the umask's mode.
-    private static func createPrivateFile(_ path: String) throws {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw StateError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        close(fd)
-        tightenMode(of: path)
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "tend.state"
+        return configuration
     }
 
-    /// Removes group and other permissions from `file` when it exists.
-    private static func tightenMode(of file: String) {
+    /// Makes a new state, migrated, at a temporary name (mode 0600 before SQLite sees it: SQLite would use the
+    /// umask's) and links it into place, so that a kill at any moment leaves no state or a whole one, never an
+    /// empty file, which reads as a truncated state. When another tend got there first, its state is kept.
+    private static func createFresh(_ path: String) throws {
+        let temporary = path + ".new-\(getpid())-\(TransactionRecord.makeToken())"
+        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            throw StateError.cannotOpen(path: path, reason: "could not create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        defer { for file in [temporary, temporary + "-wal", temporary + "-shm"] { unlink(file) } }
+        do {
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration())
+            try migrator.migrate(queue)
+            // Closing the only connection folds the WAL into the file, so the file alone is the whole state.
+            try queue.close()
+        } catch {
+            throw openError(error, path: path)
+        }
+        guard link(temporary, path) == 0 || errno == EEXIST else {
+            throw StateError.cannotOpen(path: path, reason: "could not put the new state in place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Checks the state file before SQLite opens it: never through a symbolic link (for the file, its -wal or
+    /// its -shm, which SQLite would follow), a regular file, private, and not empty (only a truncation makes
+    /// an empty state, since a new one is put in place whole).
+    private static func checkPrivateFile(_ path: String) throws {
+        for companion in [path + "-wal", path + "-shm"] {
+            var info = stat()
+            if lstat(companion, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                throw StateError.cannotOpen(path: path, reason: "\(companion) is a symbolic link, which tend does not follow; remove it")
+            }
+        }
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP {
+                throw StateError.cannotOpen(path: path, reason: "it is a symbolic link, which tend does not follow; "
+                                            + "pass the real file with --state or TEND_STATE")
+            }
+            throw StateError.cannotOpen(path: path, reason: String(cString: strerror(code)))
+        }
+        defer { close(fd) }
         var info = stat()
-        guard stat(file, &info) == 0, info.st_mode & 0o077 != 0 else { return }
-        chmod(file, 0o600)
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw StateError.cannotOpen(path: path, reason: "it is not a regular file")
+        }
+        if info.st_mode & 0o077 != 0 { fchmod(fd, 0o600) }
+        if info.st_size == 0 {
+            throw StateError.corrupt(path: path, reason: "the file is empty (0 bytes), so what tend managed is lost from "
+                                     + "it; restore it from a backup, or delete it to start a new state")
+        }
+    }
+
+    /// Removes group and other permissions from `file` when it exists, through a handle that did not follow a link.
+    private static func tightenMode(of file: String) {
+        let fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o077 != 0 else { return }
+        fchmod(fd, 0o600)
     }
 
     private static func openError(_ error: any Error, path: String) -> StateError {

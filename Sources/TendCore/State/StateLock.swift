@@ -29,17 +29,18 @@ public final class StateLock: @unchecked Sendable {
     public var isHeld: Bool { guardLock.withLock { descriptor >= 0 } }
 
     /// Takes the lock, trying again every 50 ms for up to `timeout` seconds (0: one try). Throws `locked` naming
-    /// the holder when it stays taken, `cannotOpen` when the lock file cannot be opened. Returns a note to show
-    /// when the lock file named an earlier holder on this host whose process is gone (it died holding the lock).
+    /// the holder when it stays taken, `cannotOpen` when the lock file cannot be opened or is not a regular file
+    /// (a symbolic link there is never followed, so it cannot make tend truncate another file), and
+    /// `lockWaitInterrupted` as soon as `stop` asks to stop while waiting. `waiting` is called once, with the
+    /// holder, when the lock is taken and tend starts to wait. Returns a note to show when the lock file named
+    /// an earlier holder on this host whose process is gone (it died holding the lock).
     @discardableResult
-    public func acquire(holder: LockHolder, timeout: Double) throws -> String? {
+    public func acquire(holder: LockHolder, timeout: Double, stop: StopSignal? = nil,
+                        waiting: ((LockHolder?) -> Void)? = nil) throws -> String? {
         precondition(!isHeld, "StateLock.acquire called twice without release")
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw StateError.cannotOpen(path: statePath, reason: "could not open the lock \(path): \(String(cString: strerror(errno)))")
-        }
-        fchmod(fd, 0o600)
+        let fd = try Self.openLockFile(path, statePath: statePath)
         let deadline = Date().addingTimeInterval(max(0, timeout))
+        var announced = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
@@ -47,10 +48,18 @@ public final class StateLock: @unchecked Sendable {
                 close(fd)
                 throw StateError.cannotOpen(path: statePath, reason: "could not lock \(path): \(String(cString: strerror(code)))")
             }
+            if stop?.isStopping == true {
+                close(fd)
+                throw StateError.lockWaitInterrupted(path: statePath)
+            }
             guard Date() < deadline else {
                 let current = Self.readHolder(fd)
                 close(fd)
                 throw StateError.locked(path: statePath, holder: current)
+            }
+            if !announced {
+                announced = true
+                waiting?(Self.readHolder(fd))
             }
             usleep(useconds_t(Self.pollInterval * 1_000_000))
         }
@@ -64,6 +73,28 @@ public final class StateLock: @unchecked Sendable {
               LocalProcess.isGone(pid: previous.pid, hostname: previous.hostname) else { return nil }
         let started = ISO8601DateFormatter().string(from: previous.startedAt)
         return "took over the lock of pid \(previous.pid) (started \(started), `\(previous.command)`), which is no longer running"
+    }
+
+    /// Opens (or creates, mode 0600) the lock file without following a symbolic link, and only when it is a
+    /// regular file: `ftruncate` on anything else would destroy what the link or name points at.
+    private static func openLockFile(_ path: String, statePath: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP {
+                throw StateError.cannotOpen(path: statePath, reason: "the lock \(path) is a symbolic link, which tend "
+                                            + "does not follow; remove it (tend makes a new lock file)")
+            }
+            throw StateError.cannotOpen(path: statePath, reason: "could not open the lock \(path): \(String(cString: strerror(code)))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw StateError.cannotOpen(path: statePath, reason: "the lock \(path) is not a regular file; remove it "
+                                        + "(tend makes a new lock file)")
+        }
+        fchmod(fd, 0o600)
+        return fd
     }
 
     /// Lets the lock go, emptying the file first so that the next holder knows this one ended cleanly.
@@ -80,7 +111,7 @@ public final class StateLock: @unchecked Sendable {
 
     /// Who the lock file at `path` names, without taking the lock; nil when it is empty or unreadable.
     public static func holder(atPath path: String) -> LockHolder? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         return readHolder(fd)

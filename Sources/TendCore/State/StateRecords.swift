@@ -153,9 +153,12 @@ public struct TransactionRecord: Sendable, Hashable {
     public var status: Status
     public var error: String?
     public var startedAt: Date
+    /// The root config of the run that began it, as read back from the store (nil in a record not read back).
+    public var configPath: String?
 
     public init(token: String, runID: Int64, address: Address, type: String, operation: ResourceOperation,
-                change: String, status: Status, error: String? = nil, startedAt: Date = Date()) {
+                change: String, status: Status, error: String? = nil, startedAt: Date = Date(),
+                configPath: String? = nil) {
         self.token = token
         self.runID = runID
         self.address = address
@@ -165,6 +168,7 @@ public struct TransactionRecord: Sendable, Hashable {
         self.status = status
         self.error = error
         self.startedAt = startedAt
+        self.configPath = configPath
     }
 }
 

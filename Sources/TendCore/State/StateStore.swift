@@ -34,15 +34,26 @@ public protocol StateStore: Sendable {
     func beginTransaction(runID: Int64, address: Address, type: String, operation: ResourceOperation,
                           change: String) throws -> TransactionRecord
     /// Closes it as done, in one database transaction with its report and the resource's new record
-    /// (nil `managed` removes the record, after a destroy).
+    /// (nil `managed` removes the record, after a destroy). Earlier failed changes of the same address are
+    /// closed with it: the resource has now converged, so nothing waits for `tend recover` any more.
     func completeTransaction(token: String, report: OperationReport, managed: ManagedResource?,
                              removeManaged: Bool) throws
     /// Marks it failed with its report, keeping it for `tend recover`.
     func failTransaction(token: String, report: OperationReport) throws
-    /// Open and failed transactions, oldest first.
+    /// Open and failed transactions, oldest first, each with the config path of its run.
     func pendingTransactions() throws -> [TransactionRecord]
     /// Removes a transaction (resolved by a retry, marked done, or forgotten).
     func closeTransaction(token: String) throws
+
+    // MARK: Integrity
+    /// Checks the whole store for damage (a page of any table, not only what a run reads); throws `corrupt`
+    /// naming what is wrong. Every command that writes calls it first, so damage is never written over.
+    func checkIntegrity() throws
+}
+
+extension StateStore {
+    /// A store with nothing on disk cannot be damaged.
+    public func checkIntegrity() throws {}
 }
 
 /// Why the state could not be used.
@@ -56,6 +67,8 @@ public enum StateError: Error, Sendable, CustomStringConvertible {
     case unknownResource(String)
     case unknownRun(Int64)
     case unknownTransaction(String)
+    /// Ctrl-C (or SIGTERM) while waiting for the lock: nothing was done.
+    case lockWaitInterrupted(path: String)
 
     public var description: String {
         switch self {
@@ -70,6 +83,8 @@ public enum StateError: Error, Sendable, CustomStringConvertible {
         case .unknownResource(let address): return "tend does not manage \(address)"
         case .unknownRun(let id): return "there is no run \(id)"
         case .unknownTransaction(let token): return "there is no pending change \(token)"
+        case .lockWaitInterrupted(let path):
+            return "stopped waiting for the lock of the state at \(path): interrupted; nothing was changed"
         }
     }
 }
