@@ -16,7 +16,8 @@ public struct StateBackupKeeper: BackupKeeper {
         if try store.backups(for: address).contains(where: { $0.path == path }) { return }
         switch status.kind {
         case .file:
-            guard let bytes = files.read(path) else {
+            // By handle: a link swapped in after the status above is never read (and later restored) in its place.
+            guard let bytes = files.readEntry(path) else {
                 throw BackupError.unreadable(path)
             }
             let digest = SHA256.digest(bytes)
