@@ -94,9 +94,3 @@ public final class LocalUser: @unchecked Sendable {
         return process.terminationStatus
     }
 }
-
-/// Why a second local user could not be made.
-public struct LocalUserError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-}

@@ -49,6 +49,18 @@ import TendTestSupport
         #expect(handle.read("b") == Array("b\n".utf8))
     }
 
+    @Test func linksWithDotDotAndLoopsAreWalkedAsTheKernelWould() throws {
+        try home.write("a/b/file", "x\n")
+        try FileManager.default.createDirectory(atPath: path("c"), withIntermediateDirectories: false)
+        #expect(symlink("../a/b", path("c/up")) == 0)
+        #expect(try DirectoryHandle.open(path("c/up")).read("file") == Array("x\n".utf8))
+        #expect(symlink("loop2", path("loop1")) == 0)
+        #expect(symlink("loop1", path("loop2")) == 0)
+        #expect(throws: FileAccessError.tooManyLinks(path: path("loop1"))) {
+            try AtomicFile.write([], to: path("loop1/x"))
+        }
+    }
+
     @Test func aLinkOnTheWayOwnedByAnotherUserIsRefusedAndNamesLinkAndTarget() throws {
         try #require(geteuid() == 0, "giving a link to another user needs root; CI runs the tests as root")
         try FileManager.default.createDirectory(atPath: path("elsewhere"), withIntermediateDirectories: false)
