@@ -171,7 +171,8 @@ private struct KeyFiles {
     /// A directory only tend's user can enter, for ssh-keygen's files and the askpass helper.
     func workspace() throws -> PrivateDirectory {
         do {
-            return try PrivateDirectory.make(purpose: "ssh-keygen", environment: host.facts.environment)
+            return try PrivateDirectory.make(purpose: "ssh-keygen", environment: host.facts.environment,
+                                             fallback: host.stateHome + "/tend/run", executable: true)
         } catch let error as FileAccessError {
             throw ApplyFailure("could not make a private directory for ssh-keygen: \(error.description(home: host.home))")
         }

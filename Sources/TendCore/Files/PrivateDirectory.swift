@@ -19,11 +19,13 @@ public final class PrivateDirectory: @unchecked Sendable {
         self.name = name
     }
 
-    /// Makes one under tend's runtime directory: `/run/tend` as root, else `$XDG_RUNTIME_DIR/tend`, else
-    /// `/tmp` (sticky, so no one else can rename the private directory away). `environment` is tend's (for
-    /// `XDG_RUNTIME_DIR`).
-    public static func make(purpose: String, environment: [String: String]) throws -> PrivateDirectory {
-        let base = try runtimeDirectory(environment: environment)
+    /// Makes one under tend's runtime directory: `/run/tend` as root, else `$XDG_RUNTIME_DIR/tend`; then
+    /// `fallback` (a directory of tend's own, such as its state directory), then `/tmp` (sticky, so no one else
+    /// can rename the private directory away). `environment` is tend's (for `XDG_RUNTIME_DIR`). With
+    /// `executable`, file systems mounted `noexec` are passed over, since a helper there could not run.
+    public static func make(purpose: String, environment: [String: String], fallback: String? = nil,
+                            executable: Bool = false) throws -> PrivateDirectory {
+        let base = try runtimeDirectory(environment: environment, fallback: fallback, executable: executable)
         for _ in 0..<16 {
             let name = "\(purpose)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
             do {
@@ -49,13 +51,15 @@ public final class PrivateDirectory: @unchecked Sendable {
 
     /// The directory that holds private directories, checked: a directory (no link), owned by the effective uid
     /// or root, and writable by no one else unless sticky.
-    static func runtimeDirectory(environment: [String: String]) throws -> DirectoryHandle {
+    static func runtimeDirectory(environment: [String: String], fallback: String?, executable: Bool) throws -> DirectoryHandle {
         var candidates: [String] = []
         if geteuid() == 0 {
-            candidates.append("/run/tend")
+            // Only where /run exists (Linux): tend does not make a top-level directory of its own.
+            if access("/run", F_OK) == 0 { candidates.append("/run/tend") }
         } else if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
             candidates.append(PathNormalizer.standardize(runtime) + "/tend")
         }
+        if let fallback, fallback.hasPrefix("/") { candidates.append(PathNormalizer.standardize(fallback)) }
         candidates.append("/tmp")
         var lastError: Error = FileAccessError.system(operation: "find a runtime directory", path: "/tmp", errno: ENOENT)
         for candidate in candidates {
@@ -66,11 +70,27 @@ public final class PrivateDirectory: @unchecked Sendable {
                     lastError = FileAccessError.untrustedDirectory(path: candidate)
                     continue
                 }
+                if executable && !allowsExecution(handle) {
+                    lastError = FileAccessError.system(operation: "run a helper from", path: candidate, errno: EACCES)
+                    continue
+                }
                 return handle
             } catch {
                 lastError = error
             }
         }
         throw lastError
+    }
+
+    /// False when the directory's file system is mounted `noexec`.
+    static func allowsExecution(_ directory: DirectoryHandle) -> Bool {
+        #if os(Linux)
+        var info = statvfs()
+        guard fstatvfs(directory.descriptor, &info) == 0 else { return true }
+        // ST_NOEXEC (not exported by Glibc's Swift module).
+        return info.f_flag & 8 == 0
+        #else
+        return true
+        #endif
     }
 }
