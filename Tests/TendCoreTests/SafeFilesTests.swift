@@ -177,6 +177,49 @@ import TendTestSupport
         #expect(status("victim")?.mode == 0o600)
     }
 
+    /// A reader looking at the path while originals are put back over and over never finds it missing: the
+    /// restore renames over what is there instead of deleting it first.
+    @Test func thePathIsNeverMissingWhileOriginalsArePutBack() throws {
+        try home.write("config", "the user's original\n")
+        let (keeper, address) = try keeper()
+        let watched = path("config")
+        let watch = Watch()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            var info = stat()
+            while !watch.stopped {
+                watch.look(missing: lstat(watched, &info) != 0)
+            }
+        }
+        for round in 0..<100 {
+            try keeper.keep(path: watched, for: address)
+            try AtomicFile.write(Array("tend's \(round)\n".utf8), to: watched)
+            #expect(try keeper.restore(address))
+        }
+        watch.stop()
+        group.wait()
+        #expect(watch.looks > 0)
+        #expect(watch.misses == 0, "the path was missing \(watch.misses) of \(watch.looks) times")
+        #expect(text("config") == "the user's original\n")
+    }
+
+    /// What the reader of `thePathIsNeverMissingWhileOriginalsArePutBack` saw, shared across threads.
+    final class Watch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+        private(set) var looks = 0
+        private(set) var misses = 0
+
+        var stopped: Bool { lock.withLock { done } }
+        func stop() { lock.withLock { done = true } }
+        func look(missing: Bool) {
+            lock.withLock {
+                looks += 1
+                if missing { misses += 1 }
+            }
+        }
+    }
+
     /// A restore that fails before its rename (the disk is full) leaves what was at the path, whole: the old
     /// code unlinked first, and a crash or a full disk then lost both.
     @Test func aRestoreThatCannotWriteLeavesWhatIsThere() async throws {
