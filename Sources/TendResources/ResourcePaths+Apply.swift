@@ -73,24 +73,6 @@ extension ResourcePaths {
         host.isRoot ? directory.owner : nil
     }
 
-    /// Sets the permission bits of `path` exactly; a symlink at `path` is not followed.
-    static func setMode(_ path: String, _ mode: Int, host: Machine) throws {
-        guard let (directory, name) = try openParent(of: path, host: host) else {
-            throw systemFailure("set the mode of", path, host: host, code: ENOENT)
-        }
-        do {
-            try directory.setAttributes(of: name, mode: mode, owner: nil)
-        } catch {
-            throw failure(error, host: host)
-        }
-    }
-
-    /// True when `path` is a directory (not a link to one) without entries.
-    static func isEmptyDirectory(_ path: String) -> Bool {
-        guard let (directory, name) = try? DirectoryHandle.openParent(of: path) else { return false }
-        return directory.isEmptyDirectory(name)
-    }
-
     /// The uid and gid the `owner` and `group` parameters ask for (names, or numbers); nil for one not asked.
     /// An unknown name fails before anything on the host changes.
     static func requestedOwnership(_ request: ChangeRequest, host: Machine) throws -> FileOwner {
