@@ -38,6 +38,8 @@ extension ResourcePaths {
         do {
             return try DirectoryHandle.open(PathNormalizer.standardize(directory), creatingMode: mode)
         } catch let error as FileAccessError {
+            // A refused link says all there is to say; "could not create" would suggest the directory is missing.
+            if case .untrustedLink = error { throw ApplyFailure(error.description(home: host.home)) }
             throw ApplyFailure("could not create \(shown(directory, host: host)): \(error.description(home: host.home))")
         }
     }

@@ -31,7 +31,7 @@ public enum FileAccessError: Error, Sendable, Hashable, CustomStringConvertible 
             return "\(shown(link)) is a symlink to \(target) that tend does not follow: \(reason) "
                 + "(replace the link with the directory itself, or run tend as the user who owns it)"
         case .untrustedDirectory(let path):
-            return "\(shown(path)) can be changed by a user other than root or \(LinkTrust.userName(geteuid())); "
+            return "\(shown(path)) can be changed by a user other than \(LinkTrust.trustedUsers); "
                 + "tend keeps its helper files only where no one else can write (make it mode 0700, or 1777 like /tmp)"
         case .notADirectory(let path, let kind):
             return "\(shown(path)) is \(Self.noun(kind)), not a directory"

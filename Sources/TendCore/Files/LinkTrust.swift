@@ -25,13 +25,18 @@ enum LinkTrust {
     /// Why a link is not trusted, for the error; nil when it is.
     static func distrust(link info: stat, chainTrusted: Bool, untrustedDirectory: String?) -> String? {
         if !trusts(owner: info.st_uid) {
-            return "it is owned by \(userName(info.st_uid)), not by root or \(userName(geteuid()))"
+            return "it is owned by \(userName(info.st_uid)), not by \(trustedUsers)"
         }
         if !chainTrusted {
             let directory = untrustedDirectory ?? "a directory on the way"
-            return "\(directory) can be changed by a user other than root or \(userName(geteuid()))"
+            return "\(directory) can be changed by a user other than \(trustedUsers)"
         }
         return nil
+    }
+
+    /// "root", or "root or alice" when tend runs as alice.
+    static var trustedUsers: String {
+        geteuid() == 0 ? "root" : "root or \(userName(geteuid()))"
     }
 
     static func userName(_ uid: uid_t) -> String {
