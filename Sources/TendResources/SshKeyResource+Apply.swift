@@ -181,6 +181,8 @@ private struct KeyFiles {
     /// Copies the pair into the workspace as `key` and `key.pub`, read by handle without following a link.
     func copy(from directory: DirectoryHandle, into workspace: PrivateDirectory) throws {
         for (source, copy) in [(name, "key"), (name + ".pub", "key.pub")] {
+            // ssh-keygen writes a missing public key anew.
+            if copy == "key.pub" && directory.status(of: source) == nil { continue }
             guard let bytes = directory.read(source) else {
                 throw ApplyFailure("could not read \(label)\(source == name ? "" : ".pub"): it is not a regular file "
                                    + "tend can read")
