@@ -63,6 +63,11 @@ import TendTestSupport
             return UserLoop(stop: stop, task: task)
         }
 
+        /// Tells the loop to stop at its next round (also when a test ends early on a thrown error).
+        func requestStop() {
+            _ = FileManager.default.createFile(atPath: stop, contents: nil)
+        }
+
         /// Stops the loop and returns how many rounds it ran.
         func finish() async throws -> Int {
             #expect(FileManager.default.createFile(atPath: stop, contents: nil))
@@ -80,6 +85,7 @@ import TendTestSupport
               ln -sfn "$2" "$1/.swap" && mv -Tf "$1/.swap" "$1/target"
               for temporary in "$1"/.target.tend-*; do [ -e "$temporary" ] && ln -sfn "$2" "$temporary"; done
             """, arguments: [stage.user.home, victim])
+        defer { loop.requestStop() }
         var outputs: [String] = []
         for round in 1...4 {
             let apply = try await stage.apply("""
@@ -157,6 +163,7 @@ import TendTestSupport
         let loop = try await UserLoop.start(stage, body: """
               ls -A "$1" >> "$2"
             """, arguments: [ssh, seen])
+        defer { loop.requestStop() }
         let apply = try await stage.apply("""
               - type: ssh-key
                 path: \(ssh)/id_ed25519
