@@ -16,33 +16,52 @@ extension DirectoryResource {
         let host = context.host
         let shown = ResourcePaths.shown(path, host: host)
         let mode = request.resource.parameters["mode"].flatMap { FileMode($0.text)?.bits }
-        let (uid, gid) = try ResourcePaths.requestedOwnership(request, host: host)
+        let requested = try ResourcePaths.requestedOwnership(request, host: host)
+        let (parent, name) = try ResourcePaths.makeParent(of: path, host: host)
 
-        if let status = host.files.status(path) {
-            // A symlink to a directory counts as the directory (refresh says so); mode and owner go to the target.
-            guard let found = ResourcePaths.followedStatus(path, files: host.files), found.kind == .directory else {
-                var what = ResourcePaths.noun(status.kind)
-                if status.kind == .symlink { what += " whose target is not a directory" }
-                throw ApplyFailure("\(shown) is \(what); tend will not replace it with a directory")
+        guard let status = parent.status(of: name) else {
+            let owner = requested.filled(from: ResourcePaths.inheritedOwner(of: parent, host: host))
+            do {
+                // Made, then owner and mode set on its own handle: a link swapped in meanwhile is never followed.
+                try parent.makeDirectory(name, mode: mode ?? 0o755, owner: owner.isEmpty ? nil : owner)
+            } catch {
+                throw ResourcePaths.failure(error, host: host, request: request)
             }
-            if let mode, mode != found.mode {
-                // Keeps the original mode for when the resource leaves the config; the bits are no user data, so
-                // without a state the change still goes ahead.
-                if context.backups != nil, status.kind == .directory {
-                    try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
-                }
-                try ResourcePaths.setMode(path, mode, host: host)
-            }
-        } else {
-            let parent = PathNormalizer.directory(of: path)
-            try ResourcePaths.makeDirectories(parent, mode: 0o755, host: host)
-            guard mkdir(path, 0o700) == 0 else { throw ResourcePaths.systemFailure("create directory", path, host: host) }
-            try ResourcePaths.setMode(path, mode ?? 0o755, host: host)
-            if let owner = ResourcePaths.inheritedOwner(in: parent, host: host), uid == nil || gid == nil {
-                chown(path, uid ?? owner.uid, gid ?? owner.gid)
-            }
+            return
         }
-        try ResourcePaths.applyOwnership(path, uid: uid, gid: gid, request: request, host: host)
+        let directory: DirectoryHandle
+        switch status.kind {
+        case .directory:
+            do { directory = try parent.directory(name) } catch { throw ResourcePaths.failure(error, host: host) }
+        case .symlink:
+            // A symlink to a directory counts as the directory (refresh says so), and mode and owner go to its
+            // target, but only when no other user could have made the link: else an error names link and target.
+            do {
+                directory = try DirectoryHandle.open(parent.pathOf(name))
+            } catch FileAccessError.notADirectory, FileAccessError.system(_, _, ENOENT) {
+                throw ApplyFailure("\(shown) is a symlink whose target is not a directory; "
+                    + "tend will not replace it with a directory")
+            } catch {
+                throw ResourcePaths.failure(error, host: host, request: request)
+            }
+        case .file, .other:
+            throw ApplyFailure("\(shown) is \(ResourcePaths.noun(status.kind)); tend will not replace it with a directory")
+        }
+        guard let found = directory.status() else { throw ResourcePaths.systemFailure("inspect", path, host: host) }
+        let changesMode = mode.map { $0 != found.mode } ?? false
+        let changesOwner = (requested.uid ?? found.uid) != found.uid || (requested.gid ?? found.gid) != found.gid
+        guard changesMode || changesOwner else { return }
+        if changesMode, context.backups != nil, status.kind == .directory {
+            // Keeps the original mode for when the resource leaves the config; the bits are no user data, so
+            // without a state the change still goes ahead.
+            try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
+        }
+        do {
+            // Owner first: a chown clears setgid, so the mode asked for goes on after it.
+            try directory.setAttributes(mode: mode, owner: requested)
+        } catch {
+            throw ResourcePaths.failure(error, host: host, request: request)
+        }
     }
 
     private func remove(_ request: ChangeRequest, path: String, context: ApplyContext) throws {
@@ -51,18 +70,20 @@ extension DirectoryResource {
         if request.resource.ensure != .absent, try ResourcePaths.restoreOriginals(request, path: path, context: context) {
             return
         }
-        guard let status = host.files.status(path) else { return }
+        guard let (parent, name) = try ResourcePaths.openParent(of: path, host: host),
+              let status = parent.status(of: name) else { return }
         let shown = ResourcePaths.shown(path, host: host)
         guard status.kind == .directory else {
             throw ApplyFailure("\(shown) is \(ResourcePaths.noun(status.kind)), not a directory; tend will not remove it")
         }
-        guard rmdir(path) == 0 else {
-            let code = errno
-            if code == ENOTEMPTY || code == EEXIST {
+        do {
+            try parent.removeDirectory(name)
+        } catch let error as FileAccessError {
+            if error.code == ENOTEMPTY || error.code == EEXIST {
                 throw ApplyFailure("\(shown) is not empty; tend removes only empty directories and never deletes your files")
             }
-            throw ResourcePaths.systemFailure("remove directory", path, host: host, code: code)
+            throw ResourcePaths.failure(error, host: host)
         }
-        ResourcePaths.syncDirectory(PathNormalizer.directory(of: path))
+        parent.sync()
     }
 }

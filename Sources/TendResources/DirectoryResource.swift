@@ -25,7 +25,11 @@ public struct DirectoryResource: ApplyingResourceType {
                 return .absent(ResourcePaths.occupiedNote(.symlink) + " and its target does not exist")
             }
             found = target
-            note = "a symlink to a directory is at this path"
+            // The plan names the link's target: mode and owner changes land there (when tend may follow the link).
+            let linked = files.readLink(path).map {
+                PathNormalizer.addressForm(ResourcePaths.linkTarget($0, link: path), home: host.home)
+            }
+            note = "a symlink to the directory \(linked ?? "it names") is at this path; mode and owner are the target's"
         }
         guard found.kind == .directory else {
             return .absent(ResourcePaths.occupiedNote(status.kind) + ", not a directory")

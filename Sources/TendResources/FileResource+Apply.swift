@@ -1,7 +1,7 @@
 import Foundation
 import TendCore
 
-/// Writing and removing files: atomically (`AtomicFile`), never over something the user had without a backup,
+/// Writing and removing files: atomically (`DirectoryHandle.write`), never over something the user had without a backup,
 /// never over a directory that holds anything.
 extension FileResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
@@ -32,64 +32,57 @@ extension FileResource {
         let shown = ResourcePaths.shown(path, host: host)
         let bytes = try desiredBytes(request, host: host)
         let mode = request.resource.parameters["mode"].flatMap { FileMode($0.text)?.bits }
-        let (uid, gid) = try ResourcePaths.requestedOwnership(request, host: host)
+        let requested = try ResourcePaths.requestedOwnership(request, host: host)
         let result = ChangeResult(outputs: ["sha256": .string(SHA256.digest(bytes))])
-        // A new file made as root belongs to the owner of its directory unless the config names one.
-        var owner: (uid: UInt32, gid: UInt32)?
+        // Everything below happens under this handle: a directory swapped for a link after this point is
+        // never followed, and nothing is changed by path.
+        let (directory, name) = try ResourcePaths.makeParent(of: path, host: host)
+        // A new file made as root belongs to the owner of what it replaces, else of its directory, unless the
+        // config names one.
+        var inherited = ResourcePaths.inheritedOwner(of: directory, host: host)
+        var newMode = mode ?? 0o644
 
-        if let status = host.files.status(path) {
+        if let status = directory.status(of: name) {
             switch status.kind {
             case .file:
-                if host.files.read(path) == bytes {
+                if directory.read(name) == bytes {
                     // Same bytes: only attributes change, in place. The backup keeps the original mode.
-                    if let mode, mode != status.mode {
-                        if context.backups != nil {
-                            try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
-                        }
-                        try ResourcePaths.setMode(path, mode, host: host)
+                    let changesMode = mode.map { $0 != status.mode } ?? false
+                    if changesMode, context.backups != nil {
+                        try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
                     }
-                    try ResourcePaths.applyOwnership(path, uid: uid, gid: gid, request: request, host: host)
+                    let changesOwner = (requested.uid ?? status.uid) != status.uid || (requested.gid ?? status.gid) != status.gid
+                    // A chown clears setuid and setgid, so a mode the config asks for is set again after one.
+                    try ResourcePaths.setAttributes(name, in: directory, mode: changesMode || changesOwner ? mode : nil,
+                                                    owner: requested, request: request, host: host)
                     return result
                 }
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "overwrite")
-                try atomicWrite(bytes, to: path, mode: mode ?? status.mode, host: host)
-                // The new inode is tend's; give it back to whoever owned the file it replaces.
-                if host.isRoot { owner = (status.uid, status.gid) }
+                newMode = mode ?? status.mode
+                // The new inode is tend's; give it to whoever owned the file it replaces.
+                if host.isRoot { inherited = FileOwner(uid: status.uid, gid: status.gid) }
             case .symlink:
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
                 // The rename replaces the link itself, never what it points to.
-                try atomicWrite(bytes, to: path, mode: mode ?? 0o644, host: host)
-                owner = ResourcePaths.inheritedOwner(in: PathNormalizer.directory(of: path), host: host)
+                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
             case .directory:
-                guard ResourcePaths.isEmptyDirectory(path) else {
+                guard directory.isEmptyDirectory(name) else {
                     throw ApplyFailure("\(shown) is a directory; tend will not replace it with a file")
                 }
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-                try ResourcePaths.removeEmptyDirectory(path, replacement: "a file", host: host)
-                try atomicWrite(bytes, to: path, mode: mode ?? 0o644, host: host)
-                owner = ResourcePaths.inheritedOwner(in: PathNormalizer.directory(of: path), host: host)
+                try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a file", host: host)
             case .other:
                 throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other)); tend will not replace it with a file")
             }
-        } else {
-            let directory = PathNormalizer.directory(of: path)
-            try ResourcePaths.makeDirectories(directory, mode: 0o755, host: host)
-            try atomicWrite(bytes, to: path, mode: mode ?? 0o644, host: host)
-            owner = ResourcePaths.inheritedOwner(in: directory, host: host)
         }
-        if let owner, uid == nil || gid == nil {
-            chown(path, uid ?? owner.uid, gid ?? owner.gid)
-        }
-        try ResourcePaths.applyOwnership(path, uid: uid, gid: gid, request: request, host: host)
-        return result
-    }
-
-    private func atomicWrite(_ bytes: [UInt8], to path: String, mode: Int, host: Machine) throws {
+        let owner = requested.filled(from: inherited)
         do {
-            try AtomicFile.write(bytes, to: path, mode: mode)
-        } catch {
-            throw ApplyFailure("could not write \(ResourcePaths.shown(path, host: host)), which was left as it was: \(error)")
+            // Owner, then mode, on the temporary's descriptor before the rename: nothing is chowned by path after.
+            try directory.write(bytes, to: name, mode: newMode, owner: owner.isEmpty ? nil : owner)
+        } catch let error as FileAccessError {
+            if case .ownership = error { throw ResourcePaths.failure(error, host: host, request: request) }
+            throw ApplyFailure("could not write \(shown), which was left as it was: \(error.description(home: host.home))")
         }
+        return result
     }
 
     private func remove(_ request: ChangeRequest, path: String, context: ApplyContext) throws {
@@ -98,7 +91,8 @@ extension FileResource {
         if request.resource.ensure != .absent, try ResourcePaths.restoreOriginals(request, path: path, context: context) {
             return
         }
-        guard let status = host.files.status(path) else { return }
+        guard let (directory, name) = try ResourcePaths.openParent(of: path, host: host),
+              let status = directory.status(of: name) else { return }
         let shown = ResourcePaths.shown(path, host: host)
         switch status.kind {
         case .directory:
@@ -107,8 +101,12 @@ extension FileResource {
             throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other)), not a file; tend will not remove it")
         case .file, .symlink:
             try ResourcePaths.keepOriginal(path, request: request, context: context, action: "delete")
-            guard unlink(path) == 0 else { throw ResourcePaths.systemFailure("delete", path, host: host) }
-            ResourcePaths.syncDirectory(PathNormalizer.directory(of: path))
+            do {
+                try directory.remove(name)
+            } catch {
+                throw ResourcePaths.failure(error, host: host)
+            }
+            directory.sync()
         }
     }
 }

@@ -59,7 +59,8 @@ public struct FileResource: ApplyingResourceType {
         }
 
         guard desiredContent != nil || sourcePath != nil else { return .present(parameters) }
-        guard let current = files.read(path) else {
+        // Not `read`: the path was a file at the lstat above, and a link swapped in since must not be read.
+        guard let current = files.readEntry(path) else {
             let unreadable = "(unreadable)"
             if let desiredContent {
                 parameters["content"] = ResourcePaths.unequal(unreadable, desired: .string(desiredContent), comparison: .exact)

@@ -200,11 +200,11 @@ struct ProfileWriter {
             if host.isRoot { owner = (status.uid, status.gid) }
         }
         do {
-            try AtomicFile.write(bytes, to: path, mode: 0o600)
+            // The owner goes on the new file's descriptor before its rename, never by path after it.
+            try AtomicFile.write(bytes, to: path, mode: 0o600, owner: owner.map { FileOwner(uid: $0.uid, gid: $0.gid) })
         } catch {
             throw ApplyFailure("could not write \(shown(path)), which was left as it was: \(error)")
         }
-        if let owner { chown(path, owner.uid, owner.gid) }
         return true
     }
 
@@ -230,12 +230,11 @@ struct ProfileWriter {
             }
             try ResourcePaths.makeDirectories(PathNormalizer.directory(of: path), mode: 0o755, host: host)
             do {
-                try AtomicFile.write(bytes, to: path, mode: mode)
+                try AtomicFile.write(bytes, to: path, mode: mode, owner: owner.map { FileOwner(uid: $0.uid, gid: $0.gid) })
             } catch {
                 let shown = ResourcePaths.shown(shownPath, host: host)
                 throw ApplyFailure("could not update \(shown), which was left as it was: \(error)")
             }
-            if let owner { chown(path, owner.uid, owner.gid) }
         }
     }
 

@@ -14,55 +14,70 @@ extension ResourcePaths {
         ApplyFailure("could not \(operation) \(shown(path, host: host)): \(String(cString: strerror(code)))")
     }
 
-    /// Creates `directory` and its missing ancestors, each with exactly `mode` (chmod after mkdir, so the umask
-    /// does not narrow it). As root, each new directory gets the owner of the directory it was made in, so
-    /// that tend run as root in a user's home does not leave root's directories there.
-    static func makeDirectories(_ directory: String, mode: Int, host: Machine) throws {
-        var missing: [String] = []
-        var current = PathNormalizer.standardize(directory)
-        while current != "/" {
-            if let status = followedStatus(current, files: host.files) {
-                guard status.kind == .directory else {
-                    throw ApplyFailure("could not create \(shown(directory, host: host)): "
-                        + "\(shown(current, host: host)) is \(noun(status.kind)), not a directory")
-                }
-                break
+    /// The failure for a refused or failed step of `DirectoryHandle`, with paths in `~` form. A change of owner
+    /// that only root may make says so when tend is not root.
+    static func failure(_ error: Error, host: Machine, request: ChangeRequest? = nil) -> ApplyFailure {
+        guard let error = error as? FileAccessError else { return ApplyFailure("\(error)") }
+        if case .ownership(let path, let code) = error, code == EPERM, !host.isRoot, let request {
+            let wanted = [request.resource.parameters["owner"].map { "owner \($0.text)" },
+                          request.resource.parameters["group"].map { "group \($0.text)" }]
+                .compactMap { $0 }.joined(separator: " and ")
+            if !wanted.isEmpty {
+                return ApplyFailure("giving \(shown(path, host: host)) \(wanted) needs root; run tend as root to change ownership")
             }
-            missing.append(current)
-            current = PathNormalizer.directory(of: current)
         }
-        for path in missing.reversed() {
-            guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
-                throw systemFailure("create directory", path, host: host)
-            }
-            try setMode(path, mode, host: host)
-            if let owner = inheritedOwner(in: PathNormalizer.directory(of: path), host: host) {
-                chown(path, owner.uid, owner.gid)
-            }
+        return ApplyFailure(error.description(home: host.home))
+    }
+
+    /// Opens `directory`, making it and its missing ancestors, each with exactly `mode` (the umask does not
+    /// narrow it). As root, each new directory gets the owner of the directory it was made in, so that tend run
+    /// as root in a user's home does not leave root's directories there. Symlinks on the way are followed only
+    /// when no other user could have made them.
+    @discardableResult
+    static func makeDirectories(_ directory: String, mode: Int, host: Machine) throws -> DirectoryHandle {
+        do {
+            return try DirectoryHandle.open(PathNormalizer.standardize(directory), creatingMode: mode)
+        } catch let error as FileAccessError {
+            // A refused link says all there is to say; "could not create" would suggest the directory is missing.
+            if case .untrustedLink = error { throw ApplyFailure(error.description(home: host.home)) }
+            throw ApplyFailure("could not create \(shown(directory, host: host)): \(error.description(home: host.home))")
+        }
+    }
+
+    /// The directory holding `path`, made (mode 0755) when missing, and the path's last component.
+    static func makeParent(of path: String, host: Machine) throws -> (directory: DirectoryHandle, name: String) {
+        let directory = try makeDirectories(PathNormalizer.directory(of: path), mode: 0o755, host: host)
+        return (directory, PathNormalizer.lastComponent(path))
+    }
+
+    /// The directory holding `path` and the last component; nil when a directory on the way does not exist
+    /// (so nothing is at `path`).
+    static func openParent(of path: String, host: Machine) throws -> (directory: DirectoryHandle, name: String)? {
+        do {
+            return try DirectoryHandle.openParent(of: path)
+        } catch let error as FileAccessError where error.code == ENOENT {
+            return nil
+        } catch {
+            throw failure(error, host: host)
         }
     }
 
     /// Who should own something tend makes in `directory` when it runs as root: the directory's owner. Nil when
-    /// tend is not root (the system makes it the user's anyway) or the directory cannot be read.
+    /// tend is not root (the system makes it the user's anyway) or the directory cannot be opened.
     static func inheritedOwner(in directory: String, host: Machine) -> (uid: UInt32, gid: UInt32)? {
-        guard host.isRoot, let status = followedStatus(directory, files: host.files) else { return nil }
+        guard host.isRoot, let handle = try? DirectoryHandle.open(PathNormalizer.standardize(directory)),
+              let status = handle.status() else { return nil }
         return (status.uid, status.gid)
     }
 
-    /// Sets the permission bits of `path` (following a symlink) exactly.
-    static func setMode(_ path: String, _ mode: Int, host: Machine) throws {
-        guard chmod(path, mode_t(mode)) == 0 else { throw systemFailure("set the mode of", path, host: host) }
-    }
-
-    /// True when `path` is a directory without entries.
-    static func isEmptyDirectory(_ path: String) -> Bool {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
-        return entries.isEmpty
+    /// The owner a new entry in `directory` gets as root (the directory's), nil when not root.
+    static func inheritedOwner(of directory: DirectoryHandle, host: Machine) -> FileOwner? {
+        host.isRoot ? directory.owner : nil
     }
 
     /// The uid and gid the `owner` and `group` parameters ask for (names, or numbers); nil for one not asked.
     /// An unknown name fails before anything on the host changes.
-    static func requestedOwnership(_ request: ChangeRequest, host: Machine) throws -> (uid: UInt32?, gid: UInt32?) {
+    static func requestedOwnership(_ request: ChangeRequest, host: Machine) throws -> FileOwner {
         let shownPath = shown(absolute(request.resource, "path", home: host.home), host: host)
         var uid: UInt32?
         var gid: UInt32?
@@ -84,25 +99,19 @@ extension ResourcePaths {
                 throw ApplyFailure("group '\(group)' of \(shownPath) is not a group on this machine")
             }
         }
-        return (uid, gid)
+        return FileOwner(uid: uid, gid: gid)
     }
 
-    /// Gives `path` (following a symlink) the requested owner and group where they differ. Only root may give a
-    /// file away; without root a needed change fails and says so rather than half-applying.
-    static func applyOwnership(_ path: String, uid: UInt32?, gid: UInt32?, request: ChangeRequest, host: Machine) throws {
-        guard uid != nil || gid != nil, let status = followedStatus(path, files: host.files) else { return }
-        let newUID = uid ?? status.uid
-        let newGID = gid ?? status.gid
-        guard newUID != status.uid || newGID != status.gid else { return }
-        guard chown(path, newUID, newGID) == 0 else {
-            let code = errno
-            if code == EPERM && !host.isRoot {
-                let wanted = [request.resource.parameters["owner"].map { "owner \($0.text)" },
-                              request.resource.parameters["group"].map { "group \($0.text)" }]
-                    .compactMap { $0 }.joined(separator: " and ")
-                throw ApplyFailure("giving \(shown(path, host: host)) \(wanted) needs root; run tend as root to change ownership")
-            }
-            throw systemFailure("change the owner of", path, host: host, code: code)
+    /// Gives the entry `name` (a regular file or directory; a symlink is not followed) the requested owner,
+    /// then `mode`. Only root may give a file away; without root a needed change fails and says so rather than
+    /// half-applying.
+    static func setAttributes(_ name: String, in directory: DirectoryHandle, mode: Int?, owner: FileOwner,
+                              request: ChangeRequest, host: Machine) throws {
+        guard mode != nil || !owner.isEmpty else { return }
+        do {
+            try directory.setAttributes(of: name, mode: mode, owner: owner)
+        } catch {
+            throw failure(error, host: host, request: request)
         }
     }
 
@@ -151,20 +160,16 @@ extension ResourcePaths {
         }
     }
 
-    /// Removes the empty directory at `path` so that a file or link can take its place.
-    static func removeEmptyDirectory(_ path: String, replacement: String, host: Machine) throws {
-        guard isEmptyDirectory(path) else {
-            throw ApplyFailure("\(shown(path, host: host)) is a directory with files in it; "
+    /// Removes the empty directory `name` so that a file or link can take its place.
+    static func removeEmptyDirectory(_ name: String, in directory: DirectoryHandle, replacement: String, host: Machine) throws {
+        guard directory.isEmptyDirectory(name) else {
+            throw ApplyFailure("\(shown(directory.pathOf(name), host: host)) is a directory with files in it; "
                 + "tend will not replace it with \(replacement)")
         }
-        guard rmdir(path) == 0 else { throw systemFailure("remove the empty directory", path, host: host) }
-    }
-
-    /// Flushes a directory's entries (a rename or unlink in it) to disk; best effort.
-    static func syncDirectory(_ directory: String) {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+        do {
+            try directory.removeDirectory(name)
+        } catch {
+            throw failure(error, host: host)
+        }
     }
 }

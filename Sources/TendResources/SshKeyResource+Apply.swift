@@ -6,10 +6,10 @@ import TendCore
 /// - create: `ssh-keygen -q -t TYPE [-b BITS] [-C COMMENT] -N "" -f DIR/.NAME.tend-new-XXXX` for a key without a
 ///   passphrase, then `link` to PATH and `rename` of the `.pub` (see below). A
 ///   passphrase never enters argv (which `ps` shows to every user, and tend logs): without `-N`, ssh-keygen asks
-///   for it through `SSH_ASKPASS` (`SSH_ASKPASS_REQUIRE=force`), and the helper tend writes for the run, next to
-///   the key and removed after it, answers with a line of its standard input, which is where tend puts the
-///   passphrase. The pair is made under a temporary name in the key's directory and the private key linked into
-///   place, which fails rather than replace a file. Missing parent directories are made with mode 0700. A file
+///   for it through `SSH_ASKPASS` (`SSH_ASKPASS_REQUIRE=force`), and the helper tend writes for the run, in a
+///   private directory of its own (`PrivateDirectory`) and removed after it, answers with a line of its standard
+///   input, which is where tend puts the passphrase. The pair is made in that private directory and moved into
+///   the key's directory by handle, the private key linked into place, which fails rather than replace a file. Missing parent directories are made with mode 0700. A file
 ///   at PATH fails the change; a stray `PATH.pub` is kept as a backup first (refused without one).
 /// - modify (the comment): `ssh-keygen -c -C COMMENT -P "" -f PATH`, or with the passphrase through the helper.
 ///   ssh-keygen rewrites both files, so both are kept as backups first (refused without a backup keeper).
@@ -66,30 +66,22 @@ extension SshKeyResource {
                 }
                 try backups.keep(path: key.publicPath, for: request.address)
             }
-            try key.makeParentDirectory()
+            let directory = try key.makeParentDirectory()
             let keyType = request.value("keyType", schema: schema)?.text ?? "ed25519"
             var arguments = ["ssh-keygen", "-q", "-t", keyType]
             if let bits = request.resource.parameters["bits"]?.intValue { arguments += ["-b", String(bits)] }
             if let comment { arguments += ["-C", comment] }
             if passphrase == nil { arguments += ["-N", ""] }
-            // ssh-keygen makes the pair under a new name, so that it never asks whether to overwrite (reading the
-            // answer from the standard input that carries the passphrase); link(2) then puts the private key in
-            // place, and fails rather than replace a file that appeared since.
-            let staging = key.directory + "/." + PathNormalizer.lastComponent(path) + ".tend-new-"
-                + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-            defer {
-                unlink(staging)
-                unlink(staging + ".pub")
-            }
+            // ssh-keygen writes the pair in a private directory of tend's: it opens its output files by path and
+            // follows links, so in a directory another user can write it could be made to write elsewhere. The
+            // files are then moved in by handle; the private key is linked into place, which fails rather than
+            // replace a file that appeared since.
+            let workspace = try key.workspace()
+            defer { workspace.remove() }
             // A new key asks for its passphrase twice.
-            try await key.run(arguments + ["-f", staging], answers: passphrase.map { [$0, $0] })
-            guard link(staging, path) == 0 else {
-                if errno == EEXIST { throw ApplyFailure("\(key.label) exists; tend never overwrites a private key") }
-                throw ApplyFailure("could not put the new key at \(key.label): \(String(cString: strerror(errno)))")
-            }
-            guard rename(staging + ".pub", key.publicPath) == 0 else {
-                throw ApplyFailure("could not put the new public key at \(key.label).pub: \(String(cString: strerror(errno)))")
-            }
+            try await key.run(arguments + ["-f", workspace.path + "/key"], answers: passphrase.map { [$0, $0] },
+                              workspace: workspace)
+            try key.install(from: workspace, into: directory, replacing: false)
             return try key.outputs()
         case .modify:
             guard key.files.status(path)?.kind == .file else {
@@ -103,7 +95,15 @@ extension SshKeyResource {
             try backups.keep(path: key.publicPath, for: request.address)
             var arguments = ["ssh-keygen", "-c", "-C", comment ?? ""]
             if passphrase == nil { arguments += ["-P", ""] }
-            try await key.run(arguments + ["-f", path], answers: passphrase.map { [$0] })
+            // ssh-keygen rewrites the files by path: it works on copies in tend's private directory, and the
+            // results replace the originals by handle.
+            let directory = try key.openParentDirectory()
+            let workspace = try key.workspace()
+            defer { workspace.remove() }
+            try key.copy(from: directory, into: workspace)
+            try await key.run(arguments + ["-f", workspace.path + "/key"], answers: passphrase.map { [$0] },
+                              workspace: workspace)
+            try key.install(from: workspace, into: directory, replacing: true)
             return try key.outputs()
         case .recreate:
             let current = request.observation.parameters["keyType"]?.stringValue
@@ -147,34 +147,99 @@ private struct KeyFiles {
     var publicPath: String { path + ".pub" }
     var directory: String { PathNormalizer.directory(of: path) }
 
-    /// Makes the missing directories above the key, each with mode 0700 (as `~/.ssh` must be).
-    func makeParentDirectory() throws {
-        var missing: [String] = []
-        var current = directory
-        while current != "/" && current != "." && !files.exists(current) {
-            missing.append(current)
-            current = PathNormalizer.directory(of: current)
-        }
-        for directory in missing.reversed() {
-            guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
-                throw ApplyFailure("could not create \(directory): \(String(cString: strerror(errno)))")
-            }
-            chmod(directory, 0o700)
+    var name: String { PathNormalizer.lastComponent(path) }
+
+    /// Opens the key's directory, making the missing ones above the key with mode 0700 (as `~/.ssh` must be);
+    /// a symlink on the way is followed only when no other user could have made it.
+    func makeParentDirectory() throws -> DirectoryHandle {
+        do {
+            return try DirectoryHandle.open(directory, creatingMode: 0o700)
+        } catch let error as FileAccessError {
+            throw ApplyFailure("could not create the directory of \(label): \(error.description(home: host.home))")
         }
     }
 
-    /// Runs ssh-keygen; `answers` are passphrase lines for its prompts, given through the askpass helper.
-    func run(_ arguments: [String], answers: [String]?) async throws {
+    /// Opens the key's directory, which must exist.
+    func openParentDirectory() throws -> DirectoryHandle {
+        do {
+            return try DirectoryHandle.open(directory)
+        } catch let error as FileAccessError {
+            throw ApplyFailure("could not open the directory of \(label): \(error.description(home: host.home))")
+        }
+    }
+
+    /// A directory only tend's user can enter, for ssh-keygen's files and the askpass helper.
+    func workspace() throws -> PrivateDirectory {
+        do {
+            return try PrivateDirectory.make(purpose: "ssh-keygen", environment: host.facts.environment,
+                                             fallback: host.stateHome + "/tend/run", executable: true)
+        } catch let error as FileAccessError {
+            throw ApplyFailure("could not make a private directory for ssh-keygen: \(error.description(home: host.home))")
+        }
+    }
+
+    /// Copies the pair into the workspace as `key` and `key.pub`, read by handle without following a link.
+    func copy(from directory: DirectoryHandle, into workspace: PrivateDirectory) throws {
+        for (source, copy) in [(name, "key"), (name + ".pub", "key.pub")] {
+            // ssh-keygen writes a missing public key anew.
+            if copy == "key.pub" && directory.status(of: source) == nil { continue }
+            guard let bytes = directory.read(source) else {
+                throw ApplyFailure("could not read \(label)\(source == name ? "" : ".pub"): it is not a regular file "
+                                   + "tend can read")
+            }
+            do {
+                try workspace.handle.write(bytes, to: copy, mode: 0o600)
+            } catch {
+                throw ApplyFailure("could not copy \(label) to a private directory: \(error)")
+            }
+        }
+    }
+
+    /// Moves the pair ssh-keygen wrote in the workspace into the key's directory by handle, with the mode
+    /// ssh-keygen gave each file and, as root, the owner of what it replaces or of the directory. A new private
+    /// key never replaces anything.
+    func install(from workspace: PrivateDirectory, into directory: DirectoryHandle, replacing: Bool) throws {
+        for (made, target) in [("key", name), ("key.pub", name + ".pub")] {
+            let shown = label + (made == "key" ? "" : ".pub")
+            guard let bytes = workspace.handle.read(made), let status = workspace.handle.status(of: made) else {
+                throw ApplyFailure("ssh-keygen did not leave a readable \(shown)")
+            }
+            var owner = host.isRoot ? directory.owner : nil
+            var mode = status.mode
+            if replacing, let current = directory.status(of: target), current.kind == .file {
+                mode = current.mode
+                if host.isRoot { owner = FileOwner(uid: current.uid, gid: current.gid) }
+            }
+            do {
+                if made == "key" && !replacing {
+                    try directory.writeExclusively(bytes, to: target, mode: mode, owner: owner)
+                } else {
+                    try directory.write(bytes, to: target, mode: mode, owner: owner)
+                }
+            } catch let error as FileAccessError where error.code == EEXIST {
+                throw ApplyFailure("\(label) exists; tend never overwrites a private key")
+            } catch let error as FileAccessError {
+                throw ApplyFailure("could not put the key at \(shown): \(error.description(home: host.home))")
+            }
+        }
+    }
+
+    /// Runs ssh-keygen; `answers` are passphrase lines for its prompts, given through an askpass helper in the
+    /// private workspace that reads them from its standard input: the helper holds no secret, and no other user
+    /// can replace it between its writing and its running.
+    func run(_ arguments: [String], answers: [String]?, workspace: PrivateDirectory) async throws {
         guard let answers else {
             try await host.runner.run(Command(arguments, timeout: timeout)).check()
             return
         }
-        let helper = directory + "/.tend-askpass-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         // Answers one prompt with one line of standard input; a missing line makes ssh-keygen fail, not wait.
         let script = "#!/bin/sh\nIFS= read -r line || exit 1\nprintf '%s\\n' \"$line\"\n"
-        try AtomicFile.write(Array(script.utf8), to: helper, mode: 0o700)
-        defer { unlink(helper) }
-        var environment = ["SSH_ASKPASS": helper, "SSH_ASKPASS_REQUIRE": "force"]
+        do {
+            try workspace.handle.write(Array(script.utf8), to: "askpass", mode: 0o700)
+        } catch {
+            throw ApplyFailure("could not write ssh-keygen's askpass helper: \(error)")
+        }
+        var environment = ["SSH_ASKPASS": workspace.path + "/askpass", "SSH_ASKPASS_REQUIRE": "force"]
         // OpenSSH before 8.4 knows no SSH_ASKPASS_REQUIRE and uses the helper only when DISPLAY is set.
         if host.facts.environment["DISPLAY"] == nil { environment["DISPLAY"] = "none" }
         let input = Array(answers.map { $0 + "\n" }.joined().utf8)

@@ -20,41 +20,31 @@ extension SymlinkResource {
         }
         // The loader made the target absolute; the link stores it so, which is what refresh reads back.
         let target = PathNormalizer.absolute(targetValue, home: host.home, base: request.resource.baseDirectory)
-        let directory = PathNormalizer.directory(of: path)
+        let (directory, name) = try ResourcePaths.makeParent(of: path, host: host)
 
-        if let status = host.files.status(path) {
+        if let status = directory.status(of: name) {
             switch status.kind {
             case .symlink:
-                if let stored = host.files.readLink(path), ResourcePaths.linkTarget(stored, link: path) == target { return }
+                if let stored = directory.readLink(name), ResourcePaths.linkTarget(stored, link: path) == target { return }
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
             case .file:
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
             case .directory:
-                guard ResourcePaths.isEmptyDirectory(path) else {
+                guard directory.isEmptyDirectory(name) else {
                     throw ApplyFailure("\(shown) is a directory with files in it; tend will not replace it with a link")
                 }
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-                try ResourcePaths.removeEmptyDirectory(path, replacement: "a link", host: host)
+                try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a link", host: host)
             case .other:
                 throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other)); tend will not replace it with a link")
             }
-        } else {
-            try ResourcePaths.makeDirectories(directory, mode: 0o755, host: host)
         }
-
-        let temporary = "\(directory)/.\(PathNormalizer.lastComponent(path)).tend-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard symlink(target, temporary) == 0 else {
-            throw ResourcePaths.systemFailure("create a link beside", path, host: host)
+        do {
+            // Made under a temporary name, given its owner there, and renamed over whatever is at the path.
+            try directory.makeSymlink(name, target: target, owner: ResourcePaths.inheritedOwner(of: directory, host: host))
+        } catch {
+            throw ResourcePaths.failure(error, host: host)
         }
-        if let owner = ResourcePaths.inheritedOwner(in: directory, host: host) {
-            lchown(temporary, owner.uid, owner.gid)
-        }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw ResourcePaths.systemFailure("put the link in place at", path, host: host, code: code)
-        }
-        ResourcePaths.syncDirectory(directory)
     }
 
     private func remove(_ request: ChangeRequest, path: String, context: ApplyContext) throws {
@@ -62,13 +52,18 @@ extension SymlinkResource {
         if request.resource.ensure != .absent, try ResourcePaths.restoreOriginals(request, path: path, context: context) {
             return
         }
-        guard let status = host.files.status(path) else { return }
+        guard let (directory, name) = try ResourcePaths.openParent(of: path, host: host),
+              let status = directory.status(of: name) else { return }
         guard status.kind == .symlink else {
             throw ApplyFailure("\(ResourcePaths.shown(path, host: host)) is \(ResourcePaths.noun(status.kind)), "
                 + "not a link; tend removes only the link it manages")
         }
         try ResourcePaths.keepOriginal(path, request: request, context: context, action: "delete")
-        guard unlink(path) == 0 else { throw ResourcePaths.systemFailure("delete the link", path, host: host) }
-        ResourcePaths.syncDirectory(PathNormalizer.directory(of: path))
+        do {
+            try directory.remove(name)
+        } catch {
+            throw ResourcePaths.failure(error, host: host)
+        }
+        directory.sync()
     }
 }

@@ -39,8 +39,13 @@ public struct FileSystem: Sendable {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
+        return Self.readAll(fd, sizeHint: Int(info.st_size))
+    }
+
+    /// Everything left to read from an open descriptor, read straight into the array's storage.
+    static func readAll(_ fd: Int32, sizeHint: Int) -> [UInt8]? {
         var result: [UInt8] = []
-        var capacity = Int(info.st_size) + 1
+        var capacity = max(sizeHint, 0) + 1
         while true {
             var failed = false
             let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in

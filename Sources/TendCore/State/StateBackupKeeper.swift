@@ -16,7 +16,8 @@ public struct StateBackupKeeper: BackupKeeper {
         if try store.backups(for: address).contains(where: { $0.path == path }) { return }
         switch status.kind {
         case .file:
-            guard let bytes = files.read(path) else {
+            // By handle: a link swapped in after the status above is never read (and later restored) in its place.
+            guard let bytes = files.readEntry(path) else {
                 throw BackupError.unreadable(path)
             }
             let digest = SHA256.digest(bytes)
@@ -47,34 +48,38 @@ public struct StateBackupKeeper: BackupKeeper {
         return !backups.isEmpty
     }
 
+    /// Puts one original back under a handle on its directory: a file or link is made under a temporary name,
+    /// given its owner (as root) and mode on the new inode, and renamed over whatever is at the path, so that a
+    /// crash leaves the old entry or the original, never neither; nothing is chowned or chmodded by path.
     private func restore(_ backup: Backup) throws {
         let path = backup.path
-        switch backup.kind {
-        case .file:
-            guard let blob = backup.blobPath, let bytes = files.read(blob) else { throw BackupError.missingBlob(path) }
-            if let digest = backup.digest, SHA256.digest(bytes) != digest { throw BackupError.damagedBlob(path) }
-            try removeIfNotDirectory(path)
-            try AtomicFile.write(bytes, to: path, mode: backup.mode)
-            if geteuid() == 0 { chown(path, backup.uid, backup.gid) }
-        case .symlink:
-            guard let target = backup.linkTarget else { throw BackupError.missingBlob(path) }
-            try removeIfNotDirectory(path)
-            guard symlink(target, path) == 0 else { throw BackupError.failed(path, String(cString: strerror(errno))) }
-            if geteuid() == 0 { lchown(path, backup.uid, backup.gid) }
-        case .directory:
-            if files.status(path)?.kind != .directory {
-                try removeIfNotDirectory(path)
-                guard mkdir(path, mode_t(backup.mode)) == 0 else { throw BackupError.failed(path, String(cString: strerror(errno))) }
+        let owner = geteuid() == 0 ? FileOwner(uid: backup.uid, gid: backup.gid) : nil
+        do {
+            let (directory, name) = try DirectoryHandle.openParent(of: path)
+            let current = directory.status(of: name)
+            switch backup.kind {
+            case .file:
+                guard let blob = backup.blobPath, let bytes = files.read(blob) else { throw BackupError.missingBlob(path) }
+                if let digest = backup.digest, SHA256.digest(bytes) != digest { throw BackupError.damagedBlob(path) }
+                if current?.kind == .directory { throw BackupError.failed(path, "a directory is in the way") }
+                try directory.write(bytes, to: name, mode: backup.mode, owner: owner)
+            case .symlink:
+                guard let target = backup.linkTarget else { throw BackupError.missingBlob(path) }
+                if current?.kind == .directory { throw BackupError.failed(path, "a directory is in the way") }
+                try directory.makeSymlink(name, target: target, owner: owner)
+            case .directory:
+                if let current, current.kind == .directory {
+                    try directory.directory(name).setAttributes(mode: backup.mode, owner: owner)
+                } else {
+                    // No rename puts a directory over a file, so this one case removes first; the file was
+                    // tend's own (the keeper backed up whatever was there before tend wrote it).
+                    if current != nil { try directory.remove(name) }
+                    try directory.makeDirectory(name, mode: backup.mode, owner: owner)
+                }
             }
-            chmod(path, mode_t(backup.mode))
-            if geteuid() == 0 { chown(path, backup.uid, backup.gid) }
+        } catch let error as FileAccessError {
+            throw BackupError.failed(path, error.description)
         }
-    }
-
-    private func removeIfNotDirectory(_ path: String) throws {
-        guard let status = files.status(path) else { return }
-        if status.kind == .directory { throw BackupError.failed(path, "a directory is in the way") }
-        guard unlink(path) == 0 else { throw BackupError.failed(path, String(cString: strerror(errno))) }
     }
 }
 
