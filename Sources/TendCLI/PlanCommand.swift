@@ -46,8 +46,11 @@ struct PlanCommand: AsyncParsableCommand {
         // The state is read when it exists; plan never creates or changes it.
         let statePath = stateOptions.path(host: context.host)
         let store = try context.run { FileManager.default.fileExists(atPath: statePath) ? try SQLiteStateStore(path: statePath) : nil }
+        var engine = context.engine
+        // A saved plan's digests of secrets must match apply's, so they are keyed by the state's own key.
+        if out != nil { engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) } }
         let result = try await context.run {
-            try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
+            try await engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
         }
         let plan = result.plan
         ExitRetention.keep(config)

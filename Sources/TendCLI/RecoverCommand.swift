@@ -47,8 +47,8 @@ struct RecoverCommand: AsyncParsableCommand {
                 return
             }
             for change in pending {
-                Terminal.write("\(change.token)  \(change.operation.rawValue) \(change.address)  (run \(change.runID), "
-                               + RunReportRenderer.time(change.startedAt) + ")\n    " + (change.error ?? "failed")
+                Terminal.write("\(change.token)  \(change.operation.rawValue) \(TerminalText.escape(change.address.description))  (run \(change.runID), "
+                               + RunReportRenderer.time(change.startedAt) + ")\n    " + TerminalText.escapeLines(change.error ?? "failed")
                                    .replacingOccurrences(of: "\n", with: "\n    ") + "\n")
             }
             Terminal.write("\nResolve one with: tend recover TOKEN --retry | --done | --forget\n")

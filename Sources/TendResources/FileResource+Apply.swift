@@ -18,13 +18,11 @@ extension FileResource {
         guard let source = request.resource.parameters["source"]?.stringValue else {
             throw ApplyFailure("\(request.address) has neither content nor source")
         }
-        guard let bytes = host.files.read(source) else {
-            let shown = ResourcePaths.shown(source, host: host)
-            throw ApplyFailure(host.files.status(source) == nil
-                ? "source \(shown) of \(request.address) does not exist"
-                : "source \(shown) of \(request.address) cannot be read: \(String(cString: strerror(errno)))")
+        do {
+            return try RegularFileReader.read(source, limit: RegularFileReader.sourceLimit)
+        } catch {
+            throw ApplyFailure("source of \(request.address): " + error.showing(ResourcePaths.shown(source, host: host)).description)
         }
-        return bytes
     }
 
     private func write(_ request: ChangeRequest, path: String, context: ApplyContext) throws -> ChangeResult {

@@ -131,7 +131,7 @@ public struct ApplySession: Sendable {
             absent.ensure = .absent
             return absent
         }
-        let planner = Planner(registry: engine.registry, home: engine.host.home)
+        let planner = Planner(registry: engine.registry, home: engine.host.home, secrets: engine.secrets)
         let resources = destroyConfig.resources.filter { chosenSet.contains($0.address) }
         let observations = try await Refresher(registry: engine.registry, host: engine.host).refresh(resources)
         let plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
