@@ -55,7 +55,9 @@ struct ApplyRunner {
         case .applied(_, let summary, let runID):
             for address in summary.order {
                 if case .failed(let message, _, _)? = summary.outcomes[address] {
-                    Terminal.write(TerminalText.escapeLines("\(address): \(message)") + "\n", to: .standardError)
+                    // Lines after the first quote a command's output: indented, so none passes for tend's own.
+                    let text = TerminalText.escapeLines(message).replacingOccurrences(of: "\n", with: "\n    ")
+                    Terminal.write(TerminalText.escape(address.description) + ": " + text + "\n", to: .standardError)
                 }
             }
             Terminal.write(summary.summaryLine + " (run \(runID); 'tend report' shows it)\n")

@@ -21,7 +21,7 @@ extension FileResource {
         do {
             return try RegularFileReader.read(source, limit: RegularFileReader.sourceLimit)
         } catch {
-            throw ApplyFailure("source of \(request.address): " + error.showing(ResourcePaths.shown(source, host: host)).description)
+            throw ApplyFailure("source " + error.showing("\(ResourcePaths.shown(source, host: host)) of \(request.address)").description)
         }
     }
 
@@ -31,7 +31,9 @@ extension FileResource {
         let bytes = try desiredBytes(request, host: host)
         let mode = request.resource.parameters["mode"].flatMap { FileMode($0.text)?.bits }
         let (uid, gid) = try ResourcePaths.requestedOwnership(request, host: host)
-        let result = ChangeResult(outputs: ["sha256": .string(SHA256.digest(bytes))])
+        // A bare SHA-256 of sensitive content would let anyone who reads the state test guesses of it.
+        let sensitive = request.resource.isSensitive("content") || request.resource.isSensitive("source")
+        let result = ChangeResult(outputs: sensitive ? [:] : ["sha256": .string(SHA256.digest(bytes))])
         // A new file made as root belongs to the owner of its directory unless the config names one.
         var owner: (uid: UInt32, gid: UInt32)?
 

@@ -84,7 +84,8 @@ public struct ApplySession: Sendable {
         if case .destroy = mode { kind = .destroy } else { kind = .apply }
         let run = try store.beginRun(kind: kind, configPath: config.rootPath, configDigest: config.digest,
                                      pid: getpid(), hostname: engine.host.facts.hostname)
-        let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry)
+        let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry,
+                                   secrets: engine.secrets)
         let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
                                 backups: StateBackupKeeper(store: store), progress: progress, stop: stop,
                                 knownOutputs: result.knownOutputs, retryOverride: retryOverride)
@@ -157,7 +158,7 @@ public struct ApplySession: Sendable {
             let wasDestroy = transaction.operation == .destroy || transaction.operation == .release
             if present && !wasDestroy {
                 if let spec {
-                    let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
+                    let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive, secrets: engine.secrets)
                     var paths = existing?.configPaths ?? []
                     if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
                     try store.saveManagedResource(ManagedResource(
