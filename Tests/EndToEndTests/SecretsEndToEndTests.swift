@@ -34,7 +34,7 @@ import TendTestSupport
             id: uses-token
             environment: {TOKEN: "${env.SCRIPT_SECRET}", ALL: "${env.SCRIPT_SECRET} ${env.FILE_SECRET} ${env.GIT_SECRET}"}
             sensitive: [environment]
-            check: test -f "$HOME/token-used"
+            check: echo "checking with $TOKEN"; test -f "$HOME/token-used"
             create: |
               echo "the token is $TOKEN"
               echo "the token on stderr: $TOKEN" >&2

@@ -312,7 +312,8 @@ final class ExecutionRun: @unchecked Sendable {
         guard !requests.isEmpty else { return [:] }
         let observed: [Address: Observation]
         do {
-            observed = try await type.refresh(requests.map(\.resource), host: executor.host)
+            let resources = requests.map(\.resource)
+            observed = try await type.refresh(resources, host: OutputHidingRunner.host(executor.host, for: resources))
         } catch {
             return Dictionary(requests.map { ($0.address, "could not verify the change: \(error)") },
                               uniquingKeysWith: { first, _ in first })
