@@ -59,6 +59,18 @@ public struct FileResource: ApplyingResourceType {
         }
 
         guard desiredContent != nil || sourcePath != nil else { return .present(parameters) }
+        // A file larger than any source tend copies cannot match: it is not read, so it cannot exhaust memory.
+        if status.size > RegularFileReader.sourceLimit {
+            let what = "(\(status.size) bytes)"
+            if let desiredContent {
+                parameters["content"] = ResourcePaths.unequal(what, desired: .string(desiredContent), comparison: .exact)
+            }
+            if let sourcePath {
+                parameters["source"] = ResourcePaths.unequal(what, desired: .string(sourcePath), comparison: .path)
+            }
+            let note = "the file is \(status.size) bytes, more than the \(RegularFileReader.sourceLimit >> 20) MiB tend compares"
+            return .present(parameters, note: [note, sourceProblem].compactMap { $0 }.joined(separator: "; "))
+        }
         guard let current = files.read(path) else {
             let unreadable = "(unreadable)"
             if let desiredContent {

@@ -56,6 +56,17 @@ import TendTestSupport
         #expect(output.stdout.contains("Update ~/big.txt: content replaced (\(summary))"))
     }
 
+    @Test func aHugeFileAtThePathIsNotRead() async throws {
+        let home = try TemporaryHome()
+        // Sparse: a gibibyte by its size, nothing on the disk.
+        let path = try home.write("huge.bin", "")
+        #expect(truncate(path, 1 << 30) == 0)
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: file, path: ~/huge.bin, content: small}\n")
+        let output = try await Self.measure("plan over a 1 GiB file", home, ["plan"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("the file is 1073741824 bytes, more than the 64 MiB tend compares"), "\(output.stdout)")
+    }
+
     @Test func doublingVariablesStopAtTheCap() async throws {
         let home = try TemporaryHome()
         var config = "tend: 1\nvars:\n  v0: abcdefgh\n"
