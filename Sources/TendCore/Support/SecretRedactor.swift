@@ -23,10 +23,19 @@ public struct SecretRedactor: Sendable {
 
     /// `text` with every secret written as `(sensitive)`.
     public func redact(_ text: String) -> String {
-        guard !secrets.isEmpty else { return text }
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: "(sensitive)")
+        let present = secrets.filter { text.contains($0) }
+        guard !present.isEmpty else { return text }
+        // One pass, longest secret first at each position: a short secret never rewrites "(sensitive)" itself.
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            if let secret = present.first(where: { text[index...].hasPrefix($0) }) {
+                result += "(sensitive)"
+                index = text.index(index, offsetBy: secret.count)
+            } else {
+                result.append(text[index])
+                index = text.index(after: index)
+            }
         }
         return result
     }
