@@ -40,8 +40,11 @@ import TendTestSupport
         Self.expectNoForgery(markdown.stdout, "the markdown plan")
         let apply = try await tend.run(["apply", "--yes"])
         Self.expectNoForgery(apply.stdout + apply.stderr, "the apply output")
-        let report = try await tend.run(["report"])
-        Self.expectNoForgery(report.stdout + report.stderr, "the report")
+        for arguments in [["report"], ["report", "--format", "markdown"], ["history"], ["recover"], ["state", "list"],
+                          ["state", "show", "env:FORGED"]] {
+            let output = try await tend.run(arguments)
+            Self.expectNoForgery(output.stdout + output.stderr, "tend " + arguments.joined(separator: " "))
+        }
     }
 
     @Test func diagnosticsShowControlCharactersAsEscapes() async throws {
