@@ -30,7 +30,7 @@ struct CommandContext {
             Terminal.write(renderer.render(result.diagnostics), to: .standardError)
             let errors = result.diagnostics.filter { $0.severity == .error }.count
             if errors > 0 {
-                Terminal.write("\(errors) error\(errors == 1 ? "" : "s") in \(path)\n",
+                Terminal.write("\(errors) error\(errors == 1 ? "" : "s") in \(TerminalText.escape(path))\n",
                                to: .standardError)
             }
         }
@@ -65,7 +65,8 @@ struct CommandContext {
     func fail(_ error: any Error) -> Never {
         let color = options?.color(for: .standardError) ?? Terminal.wantsColor(.standardError)
         let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
-        Terminal.write("tend: \(label) \(error)\n", to: .standardError)
+        // Errors quote values and paths; their control characters are shown as escapes.
+        Terminal.write("tend: \(label) \(TerminalText.escapeLines("\(error)"))\n", to: .standardError)
         Foundation.exit(1)
     }
 }

@@ -56,7 +56,7 @@ struct PlanCommand: AsyncParsableCommand {
         ExitRetention.keep(config)
         ExitRetention.keep(result)
         for failed in result.failedChanges {
-            Terminal.write("note: the \(failed.operation.rawValue) of \(failed.address) failed in run \(failed.runID) and waits for 'tend recover \(failed.token)'\n",
+            Terminal.write("note: the \(failed.operation.rawValue) of \(TerminalText.escape(failed.address.description)) failed in run \(failed.runID) and waits for 'tend recover \(failed.token)'\n",
                            to: .standardError)
         }
         let output: String
