@@ -88,6 +88,19 @@ import Testing
         #expect(diff == "--- x\n+++ y\ncontent differs, \(before.utf8.count) bytes -> \(after.utf8.count) bytes\n")
     }
 
+    /// Many equal lines make every diagonal a long run to follow: past its budget of comparisons the search
+    /// gives up (the plan then shows the summary) instead of taking minutes.
+    @Test func theSearchStopsAtItsComparisonBudget() throws {
+        let a = Array(repeating: "same", count: 30_000)
+        var b = a
+        for index in stride(from: b.count - 150, to: 0, by: -150) { b.insert("other", at: index) }
+        let inserted = b.count - a.count
+        #expect(LineDiff.diff(a, b, limit: LineDiff.maximumChangedLines, budget: 10_000) == nil)
+        let edits = try #require(LineDiff.diff(a, b, limit: LineDiff.maximumChangedLines))
+        #expect(edits.filter { $0 == .added("other") }.count == inserted)
+        #expect(edits.count == a.count + inserted)
+    }
+
     @Test func aFewChangesInALargeTextAreFound() {
         let before = (0..<50_000).map { "line \($0)" }.joined(separator: "\n") + "\n"
         let after = before.replacingOccurrences(of: "\nline 25000\n", with: "\nline twenty-five thousand\n")

@@ -13,6 +13,9 @@ public enum LineDiff {
     public static let maximumBytes = 16 << 20
     /// Above this many removed plus added lines the search stops and the summary is shown.
     public static let maximumChangedLines = 5_000
+    /// Line comparisons the search may make before it gives up for the summary: texts of many equal lines
+    /// (a log of repeated entries) make the search slow long before they make it large.
+    static let comparisonBudget = 50_000_000
 
     /// The unified diff with `context` lines around changes; empty when the texts are equal. Too large or too
     /// different texts give the labels and "content differs, N bytes -> M bytes".
@@ -92,8 +95,9 @@ public enum LineDiff {
         return diff(lines(before), lines(after), limit: maximumChangedLines)
     }
 
-    /// The edits that turn `a` into `b`; nil when more than `limit` lines would be removed or added.
-    static func diff(_ a: [String], _ b: [String], limit: Int) -> [Edit]? {
+    /// The edits that turn `a` into `b`; nil when more than `limit` lines would be removed or added, or when
+    /// finding them would take more than `budget` comparisons.
+    static func diff(_ a: [String], _ b: [String], limit: Int, budget: Int = comparisonBudget) -> [Edit]? {
         // Lines become small numbers: comparing them is then one integer compare.
         var numbers: [String: Int32] = [:]
         numbers.reserveCapacity(min(a.count + b.count, 1 << 20))
@@ -103,7 +107,7 @@ public enum LineDiff {
             numbers[line] = next
             return next
         }
-        var search = LinearSpaceSearch(a: a.map(number), b: b.map(number))
+        var search = LinearSpaceSearch(a: a.map(number), b: b.map(number), budget: budget)
         guard search.run(limit: limit) else { return nil }
         return search.steps.map { step in
             switch step {
@@ -116,7 +120,7 @@ public enum LineDiff {
 
     /// The unbounded form, for tests: every edit, however many.
     static func diff(_ a: [String], _ b: [String]) -> [Edit] {
-        diff(a, b, limit: .max)!
+        diff(a, b, limit: .max, budget: .max)!
     }
 }
 
@@ -132,10 +136,13 @@ private struct LinearSpaceSearch {
     var steps: [Step] = []
     private var forward: [Int]
     private var backward: [Int]
+    /// Comparisons left before the search gives up.
+    private var budget: Int
 
-    init(a: [Int32], b: [Int32]) {
+    init(a: [Int32], b: [Int32], budget: Int) {
         self.a = a
         self.b = b
+        self.budget = budget
         let size = a.count + b.count + 3
         forward = [Int](repeating: 0, count: 2 * size)
         backward = [Int](repeating: 0, count: 2 * size)
@@ -143,7 +150,7 @@ private struct LinearSpaceSearch {
     }
 
     /// Fills `steps`; false when the texts differ in more than `limit` lines (checked on the first split,
-    /// which finds the whole edit distance).
+    /// which finds the whole edit distance) or the comparison budget ran out.
     mutating func run(limit: Int) -> Bool {
         compare(0, a.count, 0, b.count, limit: limit)
     }
@@ -172,8 +179,7 @@ private struct LinearSpaceSearch {
                 for i in aLow..<aHigh { steps.append(.removed(i)) }
                 for j in bLow..<bHigh { steps.append(.added(j)) }
             } else {
-                _ = compare(aLow, x, bLow, y)
-                _ = compare(x, aHigh, y, bHigh)
+                guard compare(aLow, x, bLow, y), compare(x, aHigh, y, bHigh) else { return false }
             }
         }
         for offset in 0..<suffix { steps.append(.same(aHigh + offset)) }
@@ -192,15 +198,19 @@ private struct LinearSpaceSearch {
         backward[offset + 1] = 0
         for d in 0...maxD {
             if d > 0 && 2 * d - 1 > limit { return nil }
+            budget -= 2 * d + 1
+            if budget < 0 { return nil }
             // From the start.
             for k in stride(from: -d, through: d, by: 2) {
                 var x = k == -d || (k != d && forward[offset + k - 1] < forward[offset + k + 1])
                     ? forward[offset + k + 1] : forward[offset + k - 1] + 1
                 var y = x - k
+                let start = x
                 while x < n && y < m && a[aLow + x] == b[bLow + y] {
                     x += 1
                     y += 1
                 }
+                budget -= x - start
                 forward[offset + k] = x
                 let reverseK = delta - k
                 if odd && reverseK >= -(d - 1) && reverseK <= d - 1 && x + backward[offset + reverseK] >= n {
@@ -213,10 +223,12 @@ private struct LinearSpaceSearch {
                 var x = k == -d || (k != d && backward[offset + k - 1] < backward[offset + k + 1])
                     ? backward[offset + k + 1] : backward[offset + k - 1] + 1
                 var y = x - k
+                let start = x
                 while x < n && y < m && a[aHigh - 1 - x] == b[bHigh - 1 - y] {
                     x += 1
                     y += 1
                 }
+                budget -= x - start
                 backward[offset + k] = x
                 let forwardK = delta - k
                 if !odd && forwardK >= -d && forwardK <= d && forward[offset + forwardK] + x >= n {
