@@ -53,7 +53,8 @@ public enum SecretKeyFile {
         }
         var generator = SystemRandomNumberGenerator()
         let key = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let temporary = path + ".\(getpid()).new"
+        // A random name: a temporary left by a killed tend never blocks the next one.
+        let temporary = path + "." + SHA256.hex((0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) }) + ".new"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .unusable(path, "it cannot be made: " + String(cString: strerror(errno)).lowercased()) }
         let written = key.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
