@@ -25,7 +25,8 @@ struct ApplyRunner {
         let facts = HostFacts.current()
         var live: (@Sendable (Command, SystemProcessRunner.Stream, [UInt8]) -> Void)?
         if run.verbose {
-            live = { _, _, bytes in progress.output(bytes) }
+            // A sensitive resource's commands may print its secrets: their output is not shown.
+            live = { command, _, bytes in if !command.hidesOutput { progress.output(bytes) } }
         }
         let runner = SystemProcessRunner(terminationGrace: 3, baseEnvironment: facts.environment, liveOutput: live)
         let context = CommandContext(options: options, runner: runner)
@@ -34,8 +35,10 @@ struct ApplyRunner {
         let signals = InterruptHandler(stop: stop)
         signals.install()
         let statePath = state.path(host: context.host)
+        var engine = context.engine
+        engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) }
         let session = try context.run {
-            ApplySession(engine: context.engine, store: try state.open(host: context.host),
+            ApplySession(engine: engine, store: try state.open(host: context.host),
                          lock: StateLock(statePath: statePath), lockTimeout: run.lockTimeout, jobs: run.jobs,
                          progress: progress, stop: stop,
                          interaction: ConsoleInteraction(autoApprove: run.yes, color: color, home: context.host.home),
@@ -46,14 +49,16 @@ struct ApplyRunner {
         progress.flush()
         switch outcome {
         case .nothingToDo(let plan):
-            Terminal.write(plan.summaryLine + "\n")
+            Terminal.write(TerminalText.escape(plan.summaryLine) + "\n")
         case .declined:
             Terminal.write("Nothing was changed.\n")
             throw ExitCode(1)
         case .applied(_, let summary, let runID):
             for address in summary.order {
                 if case .failed(let message, _, _)? = summary.outcomes[address] {
-                    Terminal.write("\(address): \(message)\n", to: .standardError)
+                    // Lines after the first quote a command's output: indented, so none passes for tend's own.
+                    let text = TerminalText.escapeLines(message).replacingOccurrences(of: "\n", with: "\n    ")
+                    Terminal.write(TerminalText.escape(address.description) + ": " + text + "\n", to: .standardError)
                 }
             }
             for problem in summary.stateProblems { Terminal.write("state: \(problem)\n", to: .standardError) }
@@ -95,6 +100,6 @@ struct ConsoleInteraction: ApplyInteraction {
     }
 
     func note(_ text: String) {
-        Terminal.write("note: \(text)\n", to: .standardError)
+        Terminal.write("note: \(TerminalText.escape(text))\n", to: .standardError)
     }
 }

@@ -30,7 +30,7 @@ struct CommandContext {
             Terminal.write(renderer.render(result.diagnostics), to: .standardError)
             let errors = result.diagnostics.filter { $0.severity == .error }.count
             if errors > 0 {
-                Terminal.write("\(errors) error\(errors == 1 ? "" : "s") in \(path)\n",
+                Terminal.write("\(errors) error\(errors == 1 ? "" : "s") in \(TerminalText.escape(path))\n",
                                to: .standardError)
             }
         }
@@ -68,7 +68,8 @@ struct CommandContext {
         if case StateError.lockWaitInterrupted? = error as? StateError { status = 130 }
         let color = options?.color(for: .standardError) ?? Terminal.wantsColor(.standardError)
         let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
-        Terminal.write("tend: \(label) \(error)\n", to: .standardError)
+        // Errors quote values and paths; their control characters are shown as escapes.
+        Terminal.write("tend: \(label) \(TerminalText.escapeLines("\(error)"))\n", to: .standardError)
         Foundation.exit(status)
     }
 }

@@ -46,14 +46,17 @@ struct PlanCommand: AsyncParsableCommand {
         // The state is read when it exists; plan never creates or changes it.
         let statePath = stateOptions.path(host: context.host)
         let store = try context.run { FileManager.default.fileExists(atPath: statePath) ? try SQLiteStateStore(path: statePath) : nil }
+        var engine = context.engine
+        // A saved plan's digests of secrets must match apply's, so they are keyed by the state's own key.
+        if out != nil { engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) } }
         let result = try await context.run {
-            try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
+            try await engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
         }
         let plan = result.plan
         ExitRetention.keep(config)
         ExitRetention.keep(result)
         for failed in result.failedChanges {
-            Terminal.write("note: the \(failed.operation.rawValue) of \(failed.address) failed in run \(failed.runID) and waits for 'tend recover \(failed.token)'\n",
+            Terminal.write("note: the \(failed.operation.rawValue) of \(TerminalText.escape(failed.address.description)) failed in run \(failed.runID) and waits for 'tend recover \(failed.token)'\n",
                            to: .standardError)
         }
         let output: String

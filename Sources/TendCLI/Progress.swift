@@ -21,8 +21,10 @@ final class PlainProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable 
         self.verbose = verbose
     }
 
+    /// One log line; addresses, messages and command lines are the config's and the host's text, so control
+    /// characters in them are escaped and none can start a line of its own.
     private func line(_ text: String) {
-        lock.withLock { Terminal.write(formatter.string(from: Date()) + " " + text + "\n") }
+        lock.withLock { Terminal.write(formatter.string(from: Date()) + " " + TerminalText.escape(text) + "\n") }
     }
 
     func started(_ change: ResourceChange) {
@@ -46,7 +48,7 @@ final class PlainProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable 
 
     func output(_ bytes: [UInt8]) {
         guard verbose else { return }
-        lock.withLock { FileHandle.standardOutput.write(Data(bytes)) }
+        lock.withLock { FileHandle.standardOutput.write(Data(TerminalText.escapeLines(String(decoding: bytes, as: UTF8.self)).utf8)) }
     }
 
     func flush() {}
@@ -86,7 +88,7 @@ final class LiveProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
         let now = Date()
         for item in running {
             let spin = Self.spinner[frame % Self.spinner.count]
-            out += paint(spin, "36") + " \(item.address)  \(item.message) " + paint(Duration.text(now.timeIntervalSince(item.started)), "2") + "\n"
+            out += paint(spin, "36") + " \(TerminalText.escape(item.address.description))  \(item.message) " + paint(Duration.text(now.timeIntervalSince(item.started)), "2") + "\n"
         }
         drawnLines = running.count
         FileHandle.standardOutput.write(Data(out.utf8))
@@ -102,7 +104,7 @@ final class LiveProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
 
     func started(_ change: ResourceChange) {
         lock.withLock {
-            running.append((change.address, change.message, Date()))
+            running.append((change.address, TerminalText.escape(change.message), Date()))
             redraw()
         }
     }
@@ -110,15 +112,17 @@ final class LiveProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
     func finished(_ change: ResourceChange, outcome: ChangeOutcome) {
         lock.withLock {
             running.removeAll { $0.address == change.address }
+            let address = TerminalText.escape(change.address.description)
+            let message = TerminalText.escape(change.message)
             let text: String
             switch outcome {
             case .succeeded(let duration, _):
-                text = paint("✓", "32") + " \(change.address)  \(change.message) " + paint(Duration.text(duration), "2") + "\n"
-            case .failed(let message, let duration, _):
-                text = paint("✗", "31") + " \(change.address)  \(change.message) " + paint(Duration.text(duration), "2")
-                    + "\n    " + paint(String(message.split(separator: "\n").first ?? ""), "31") + "\n"
+                text = paint("✓", "32") + " \(address)  \(message) " + paint(Duration.text(duration), "2") + "\n"
+            case .failed(let failure, let duration, _):
+                text = paint("✗", "31") + " \(address)  \(message) " + paint(Duration.text(duration), "2")
+                    + "\n    " + paint(TerminalText.escape(String(failure.split(separator: "\n").first ?? "")), "31") + "\n"
             case .skipped(let reason):
-                text = paint("-", "33") + " \(change.address)  skipped: \(reason)\n"
+                text = paint("-", "33") + " \(address)  skipped: \(TerminalText.escape(reason))\n"
             }
             redraw(printing: text)
         }
@@ -126,12 +130,12 @@ final class LiveProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
 
     func log(_ address: Address?, _ text: String) {
         guard verbose || !text.hasPrefix("$ ") else { return }
-        lock.withLock { redraw(printing: paint("  " + text, "2") + "\n") }
+        lock.withLock { redraw(printing: paint("  " + TerminalText.escape(text), "2") + "\n") }
     }
 
     func output(_ bytes: [UInt8]) {
         guard verbose else { return }
-        lock.withLock { redraw(printing: String(decoding: bytes, as: UTF8.self)) }
+        lock.withLock { redraw(printing: TerminalText.escapeLines(String(decoding: bytes, as: UTF8.self))) }
     }
 
     func flush() {

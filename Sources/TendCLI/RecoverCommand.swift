@@ -74,15 +74,17 @@ struct RecoverCommand: AsyncParsableCommand {
                 try stateOptions.withLock(host: context.host, command: "tend recover --forget",
                                           lockTimeout: run.lockTimeout) { try $0.closeTransaction(token: token) }
             }
-            Terminal.write("Forgot the failed \(change.operation.rawValue) of \(change.address); nothing on this machine was changed.\n")
+            Terminal.write("Forgot the failed \(change.operation.rawValue) of \(TerminalText.escape(change.address.description)); nothing on this machine was changed.\n")
         case .done:
             guard let config = resolved.loadConfig() else { throw ExitCode(1) }
             try context.run {
+                let secrets = try SecretKeyFile.digest(forState: stateOptions.path(host: context.host))
                 try stateOptions.withLock(host: context.host, command: "tend recover --done", lockTimeout: run.lockTimeout) {
-                    try $0.markDone(change, spec: config.resource(change.address), configPath: config.rootPath)
+                    try $0.markDone(change, spec: config.resource(change.address), configPath: config.rootPath,
+                                    secrets: secrets)
                 }
             }
-            Terminal.write("Recorded the \(change.operation.rawValue) of \(change.address) as done.\n")
+            Terminal.write("Recorded the \(change.operation.rawValue) of \(TerminalText.escape(change.address.description)) as done.\n")
         case .retry:
             // The record stays until the change succeeds: the store closes it then, in the same transaction.
             let runner = ApplyRunner(options: options, run: run, state: stateOptions, command: "tend recover --retry")
@@ -92,7 +94,7 @@ struct RecoverCommand: AsyncParsableCommand {
                     try stateOptions.withLock(host: context.host, command: "tend recover --retry",
                                               lockTimeout: run.lockTimeout) { try $0.closeTransaction(token: token) }
                 }
-                Terminal.write("\(change.address) already matches the config; its failed change is closed.\n")
+                Terminal.write("\(TerminalText.escape(change.address.description)) already matches the config; its failed change is closed.\n")
             }
         }
     }
@@ -106,9 +108,9 @@ struct RecoverCommand: AsyncParsableCommand {
             return
         }
         for change in pending {
-            Terminal.write("\(change.token)  \(change.operation.rawValue) \(change.address)  (run \(change.runID), "
-                           + RunReportRenderer.time(change.startedAt) + (change.configPath.map { ", \($0)" } ?? "")
-                           + ")\n    " + (change.error ?? "failed").replacingOccurrences(of: "\n", with: "\n    ") + "\n")
+            Terminal.write("\(change.token)  \(change.operation.rawValue) \(TerminalText.escape(change.address.description))  (run \(change.runID), "
+                           + RunReportRenderer.time(change.startedAt) + (change.configPath.map { ", \(TerminalText.escape($0))" } ?? "")
+                           + ")\n    " + TerminalText.escapeLines(change.error ?? "failed").replacingOccurrences(of: "\n", with: "\n    ") + "\n")
         }
         Terminal.write("\nResolve one with: tend recover TOKEN --retry | --done | --forget\n")
     }

@@ -31,7 +31,7 @@ struct StateCommand: ParsableCommand {
                 Terminal.write("tend manages nothing yet.\n")
             } else {
                 for record in records {
-                    Terminal.write("\(record.address)  (\(record.createdByTend ? "created by tend" : "adopted"))\n")
+                    Terminal.write("\(TerminalText.escape(record.address.description))  (\(record.createdByTend ? "created by tend" : "adopted"))\n")
                 }
             }
         }
@@ -114,18 +114,19 @@ enum StateDescription {
     }
 
     static func text(_ record: ManagedResource, backups: [Backup]) -> String {
-        var out = "\(record.address)\n  \(record.createdByTend ? "created by tend" : "adopted: it was there before tend")\n"
-        out += "  declared by: " + record.configPaths.joined(separator: ", ") + "\n"
-        for key in record.parameters.keys.sorted() { out += "  \(key): \(record.parameters[key]!)\n" }
-        for key in record.outputs.keys.sorted() { out += "  output \(key): \(record.outputs[key]!)\n" }
+        // Each line escaped: addresses, paths and values may hold control characters (issue 10).
+        var out = "\(TerminalText.escape(record.address.description))\n  \(record.createdByTend ? "created by tend" : "adopted: it was there before tend")\n"
+        out += "  declared by: " + TerminalText.escape(record.configPaths.joined(separator: ", ")) + "\n"
+        for key in record.parameters.keys.sorted() { out += "  " + TerminalText.escape("\(key): \(record.parameters[key]!)") + "\n" }
+        for key in record.outputs.keys.sorted() { out += "  output " + TerminalText.escape("\(key): \(record.outputs[key]!)") + "\n" }
         if backups.isEmpty {
             out += "  backups: none\n"
         } else {
             out += "  backups (put back when it leaves the config):\n"
             for backup in backups {
-                out += "    \(backup.kind.rawValue) \(backup.path), mode \(FileMode(bits: backup.mode))"
+                out += "    " + TerminalText.escape("\(backup.kind.rawValue) \(backup.path), mode \(FileMode(bits: backup.mode))"
                     + (backup.digest.map { ", \($0)" } ?? "") + (backup.linkTarget.map { " -> \($0)" } ?? "")
-                    + ", kept \(RunReportRenderer.time(backup.createdAt))\n"
+                    + ", kept \(RunReportRenderer.time(backup.createdAt))") + "\n"
             }
         }
         return out

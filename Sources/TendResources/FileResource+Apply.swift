@@ -18,13 +18,11 @@ extension FileResource {
         guard let source = request.resource.parameters["source"]?.stringValue else {
             throw ApplyFailure("\(request.address) has neither content nor source")
         }
-        guard let bytes = host.files.read(source) else {
-            let shown = ResourcePaths.shown(source, host: host)
-            throw ApplyFailure(host.files.status(source) == nil
-                ? "source \(shown) of \(request.address) does not exist"
-                : "source \(shown) of \(request.address) cannot be read: \(String(cString: strerror(errno)))")
+        do {
+            return try RegularFileReader.read(source, limit: RegularFileReader.sourceLimit)
+        } catch {
+            throw ApplyFailure("source " + error.showing("\(ResourcePaths.shown(source, host: host)) of \(request.address)").description)
         }
-        return bytes
     }
 
     private func write(_ request: ChangeRequest, path: String, context: ApplyContext) throws -> ChangeResult {
@@ -33,7 +31,9 @@ extension FileResource {
         let bytes = try desiredBytes(request, host: host)
         let mode = request.resource.parameters["mode"].flatMap { FileMode($0.text)?.bits }
         let requested = try ResourcePaths.requestedOwnership(request, host: host)
-        let result = ChangeResult(outputs: ["sha256": .string(SHA256.digest(bytes))])
+        // A bare SHA-256 of sensitive content would let anyone who reads the state test guesses of it.
+        let sensitive = request.resource.isSensitive("content") || request.resource.isSensitive("source")
+        let result = ChangeResult(outputs: sensitive ? [:] : ["sha256": .string(SHA256.digest(bytes))])
         // Everything below happens under this handle: a directory swapped for a link after this point is
         // never followed, and nothing is changed by path.
         let (directory, name) = try ResourcePaths.makeParent(of: path, host: host)

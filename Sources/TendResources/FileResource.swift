@@ -25,11 +25,11 @@ public struct FileResource: ApplyingResourceType {
         var source: [UInt8]?
         var sourceProblem: String?
         if let sourcePath {
-            source = files.read(sourcePath)
-            if source == nil {
-                let shown = PathNormalizer.addressForm(sourcePath, home: host.home)
-                sourceProblem = files.status(sourcePath) == nil
-                    ? "source \(shown) does not exist" : "source \(shown) cannot be read"
+            // Bounded, and never a device or a FIFO: `source: /dev/zero` would otherwise read for ever.
+            do {
+                source = try RegularFileReader.read(sourcePath, limit: RegularFileReader.sourceLimit)
+            } catch {
+                sourceProblem = "source " + error.showing(PathNormalizer.addressForm(sourcePath, home: host.home)).description
             }
         }
         let desiredText = desiredContent ?? source.flatMap { String(validating: $0, as: UTF8.self) }
@@ -59,6 +59,18 @@ public struct FileResource: ApplyingResourceType {
         }
 
         guard desiredContent != nil || sourcePath != nil else { return .present(parameters) }
+        // A file larger than any source tend copies cannot match: it is not read, so it cannot exhaust memory.
+        if status.size > RegularFileReader.sourceLimit {
+            let what = "(\(status.size) bytes)"
+            if let desiredContent {
+                parameters["content"] = ResourcePaths.unequal(what, desired: .string(desiredContent), comparison: .exact)
+            }
+            if let sourcePath {
+                parameters["source"] = ResourcePaths.unequal(what, desired: .string(sourcePath), comparison: .path)
+            }
+            let note = "the file is \(status.size) bytes, more than the \(RegularFileReader.sourceLimit >> 20) MiB tend compares"
+            return .present(parameters, note: [note, sourceProblem].compactMap { $0 }.joined(separator: "; "))
+        }
         // Not `read`: the path was a file at the lstat above, and a link swapped in since must not be read.
         guard let current = files.readEntry(path) else {
             let unreadable = "(unreadable)"
@@ -136,13 +148,13 @@ public struct FileResource: ApplyingResourceType {
             var parts: [String] = []
             if changes.contains(where: { $0.name == "content" || $0.name == "source" }) {
                 if !sensitive, let diff = observation?.contentChange {
-                    let count = LineDiff.changedLineCount(before: diff.before, after: diff.after)
-                    switch count {
-                    case 0 where diff.before + "\n" == diff.after: parts.append("newline added at the end")
-                    case 0 where diff.before == diff.after + "\n": parts.append("newline at the end removed")
-                    case 0: parts.append("content replaced")
-                    case 1: parts.append("1 line changed")
-                    default: parts.append("\(count) lines changed")
+                    switch LineDiff.changedLineCount(before: diff.before, after: diff.after) {
+                    case nil: parts.append("content replaced (\(LineDiff.summary(before: diff.before, after: diff.after)))")
+                    case 0? where diff.before + "\n" == diff.after: parts.append("newline added at the end")
+                    case 0? where diff.before == diff.after + "\n": parts.append("newline at the end removed")
+                    case 0?: parts.append("content replaced")
+                    case 1?: parts.append("1 line changed")
+                    case let count?: parts.append("\(count) lines changed")
                     }
                 } else {
                     parts.append("content replaced")

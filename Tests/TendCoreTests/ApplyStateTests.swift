@@ -229,7 +229,7 @@ final class AgreeingInteraction: ApplyInteraction, @unchecked Sendable {
         let change = try store.beginTransaction(runID: run.id, address: gone, type: "pkg", operation: .create, change: "{}")
         try store.failTransaction(token: change.token, report: OperationReport(
             runID: run.id, address: gone, operation: .create, status: .failed, attempts: 1, duration: 0, error: "boom"))
-        try store.markDone(change, spec: nil, configPath: "/work/tend.yaml")
+        try store.markDone(change, spec: nil, configPath: "/work/tend.yaml", secrets: .ephemeral)
         #expect(try store.pendingTransactions().isEmpty)
         #expect(try store.managedResource(gone) == nil)
         #expect(try store.reports(runID: run.id).last?.status == .succeeded)
@@ -252,7 +252,7 @@ final class AgreeingInteraction: ApplyInteraction, @unchecked Sendable {
         try store.failTransaction(token: change.token, report: OperationReport(
             runID: run.id, address: address, operation: .destroy, status: .failed, attempts: 1, duration: 0,
             error: "permission denied"))
-        try store.markDone(change, spec: nil, configPath: "/work/tend.yaml")
+        try store.markDone(change, spec: nil, configPath: "/work/tend.yaml", secrets: .ephemeral)
         #expect(try store.pendingTransactions().isEmpty)
         #expect(try store.managedResource(address) == nil)
         #expect(try store.backups(for: address).count == 1)

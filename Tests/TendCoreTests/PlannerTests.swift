@@ -141,11 +141,14 @@ func plan(_ yaml: String, observed: [String: Observation], orphans: [OrphanResou
                             observed: ["pkg:a": .present(["secret": .string("old")])])
         let parameter = try #require(plan.changes.first?.parameters.first)
         #expect(parameter.sensitive)
-        #expect(parameter.after == .string(SHA256.digest("hunter2")))
-        #expect(parameter.before == .string(SHA256.digest("old")))
+        // Keyed digests: a bare SHA-256 of a weak secret would let anyone holding the plan test guesses.
+        #expect(parameter.after == .string(SecretDigest.ephemeral.digest("hunter2")))
+        #expect(parameter.before == .string(SecretDigest.ephemeral.digest("old")))
         let rendered = PlanTextRenderer(home: "/home/me").render(plan) + PlanJSONRenderer().render(plan)
             + PlanMarkdownRenderer().render(plan) + PlanJSONRenderer(purpose: .savedPlan).render(plan)
         #expect(!rendered.contains("hunter2"))
+        #expect(!rendered.contains(SHA256.digest("hunter2")))
+        #expect(rendered.contains("hmac-sha256:"))
         #expect(rendered.contains("(sensitive)"))
     }
 }

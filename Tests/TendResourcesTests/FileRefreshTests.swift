@@ -306,7 +306,7 @@ struct LocalRefreshHarness {
         #expect(messages["~/dir"] == "Replace the directory at ~/dir with a file")
         #expect(messages["~/link"] == "Replace the symlink at ~/link with a file")
         #expect(plan.changes.first { $0.address.key == "~/dir" }?.reason == "a directory is at this path")
-        #expect(observations[h.address("file:~/dir2")]?.note == "does not exist; source ~/dir cannot be read")
+        #expect(observations[h.address("file:~/dir2")]?.note == "does not exist; source ~/dir is a directory, not a regular file")
     }
 
     @Test func ensureAbsentRemovesAFile() async throws {

@@ -90,7 +90,8 @@ public struct ApplySession: Sendable {
         if case .destroy = mode { kind = .destroy } else { kind = .apply }
         let run = try store.beginRun(kind: kind, configPath: config.rootPath, configDigest: config.digest,
                                      pid: getpid(), hostname: engine.host.facts.hostname)
-        let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry)
+        let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry,
+                                   secrets: engine.secrets)
         let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
                                 backups: StateBackupKeeper(store: store), progress: progress, stop: stop,
                                 knownOutputs: result.knownOutputs, retryOverride: retryOverride)
@@ -152,7 +153,7 @@ public struct ApplySession: Sendable {
             absent.ensure = .absent
             return absent
         }
-        let planner = Planner(registry: engine.registry, home: engine.host.home)
+        let planner = Planner(registry: engine.registry, home: engine.host.home, secrets: engine.secrets)
         let resources = destroyConfig.resources.filter { chosenSet.contains($0.address) }
         let observations = try await Refresher(registry: engine.registry, host: engine.host).refresh(resources)
         let plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
@@ -193,7 +194,7 @@ public struct ApplySession: Sendable {
                 status: .interrupted, attempts: 1, duration: 0,
                 error: "interrupted; the next run found it " + (present ? "present" : "absent"))
             if present && !wasDestroy, let spec {
-                let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
+                let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive, secrets: engine.secrets)
                 var paths = existing?.configPaths ?? []
                 if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
                 let record = ManagedResource(

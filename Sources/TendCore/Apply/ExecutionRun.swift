@@ -198,13 +198,15 @@ final class ExecutionRun: @unchecked Sendable {
         }
         var remaining = requests.keys.sorted()
         var attempts: [Int: Int] = [:]
-        let recorder = RecordingRunner(base: executor.host.runner) { [executor] line in
+        // Secrets of every resource in the unit stay out of logs, messages and the stored report.
+        let redactor = SecretRedactor(requests.values.map(\.resource))
+        let recorder = RecordingRunner(base: executor.host.runner, redactor: redactor) { [executor] line in
             executor.progress.log(nil, line)
         }
         var host = executor.host
         host.runner = recorder
         let context = ApplyContext(host: host, backups: executor.backups) { [executor] line in
-            executor.progress.log(nil, line)
+            executor.progress.log(nil, redactor.redact(line))
         }
         while !remaining.isEmpty {
             let batch = remaining.map { requests[$0]! }
@@ -236,7 +238,7 @@ final class ExecutionRun: @unchecked Sendable {
                 case .failure(let failure):
                     if failure.retryable && attempts[i]! < policy.attempts && !executor.stop.isStopping
                         && !Task.isCancelled {
-                        executor.progress.log(request.address, "retrying after: \(failure.message)")
+                        executor.progress.log(request.address, "retrying after: \(redactor.failureMessage(failure.message))")
                         retry.append(i)
                     } else {
                         finish(i, token: tokens[i], request: request,
@@ -325,7 +327,8 @@ final class ExecutionRun: @unchecked Sendable {
         guard !requests.isEmpty else { return [:] }
         let observed: [Address: Observation]
         do {
-            observed = try await type.refresh(requests.map(\.resource), host: executor.host)
+            let resources = requests.map(\.resource)
+            observed = try await type.refresh(resources, host: OutputHidingRunner.host(executor.host, for: resources))
         } catch {
             return Dictionary(requests.map { ($0.address, "could not verify the change: \(error)") },
                               uniquingKeysWith: { first, _ in first })
@@ -348,6 +351,12 @@ final class ExecutionRun: @unchecked Sendable {
     private func finish(_ i: Int, token: String?, request: ChangeRequest?, _ outcome: ChangeOutcome,
                         commands: [CommandRecord], result: ChangeResult?) {
         let change = changes[i]
+        var outcome = outcome
+        // A failure message may quote a command's output: for a sensitive resource it is cut to its first line,
+        // redacted, before anyone sees or stores it.
+        if case .failed(let message, let duration, let attempts) = outcome, let spec = request?.resource ?? specs[change.address] {
+            outcome = .failed(message: SecretRedactor([spec]).failureMessage(message), duration: duration, attempts: attempts)
+        }
         lock.withLock { outcomes[change.address] = outcome }
         executor.progress.finished(change, outcome: outcome)
         guard let journal = executor.journal, let token, let request else { return }

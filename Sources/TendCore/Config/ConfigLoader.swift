@@ -164,12 +164,10 @@ final class LoadSession: @unchecked Sendable {
 
     // MARK: Files and includes
 
-    private func readBytes(_ absolutePath: String) -> [UInt8]? {
+    /// A config file's bytes: a regular file of at most `RegularFileReader.configLimit` bytes.
+    private func readBytes(_ absolutePath: String) throws(RegularFileError) -> [UInt8] {
         if let bytes = overrides[absolutePath] { return bytes }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: absolutePath) else { return nil }
-        return [UInt8](data)
+        return try RegularFileReader.read(absolutePath, limit: RegularFileReader.configLimit)
     }
 
     private func loadFile(name: String, absolutePath: String, chain: [(name: String, path: String)],
@@ -181,7 +179,10 @@ final class LoadSession: @unchecked Sendable {
             return
         }
         guard !loadedPaths.contains(absolutePath) else { return }
-        guard let bytes = readBytes(absolutePath) else {
+        let bytes: [UInt8]
+        do {
+            bytes = try readBytes(absolutePath)
+        } catch .missing {
             if let includedFrom {
                 diagnostics.append(.error("included file '\(name)' not found", at: includedFrom,
                                           hint: "include paths are relative to the file that includes them"))
@@ -189,6 +190,12 @@ final class LoadSession: @unchecked Sendable {
                 diagnostics.append(.error("config file '\(name)' not found", at: nil,
                                           hint: "pass one with -c FILE, or create ./tend.yaml (see examples/minimal.yaml)"))
             }
+            return
+        } catch {
+            let what = includedFrom == nil ? "config file " : "included file "
+            diagnostics.append(.error(what + error.showing("'\(name)'").description, at: includedFrom,
+                                      hint: "a config file must be a regular file of at most "
+                                          + "\(RegularFileReader.configLimit >> 20) MiB"))
             return
         }
         loadedPaths.insert(absolutePath)

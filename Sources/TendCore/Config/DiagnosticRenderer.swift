@@ -18,20 +18,21 @@ public struct DiagnosticRenderer: Sendable {
         let label = diagnostic.severity == .error ? paint("error:", "1;31") : paint("warning:", "1;33")
         var out = ""
         if let location = diagnostic.location {
-            out += paint("\(location):", "1") + " \(label) " + paint(diagnostic.message, "1") + "\n"
+            // Messages quote the config's values: a control character in one must not reach the terminal.
+            out += paint(TerminalText.escape("\(location):"), "1") + " \(label) " + paint(TerminalText.escape(diagnostic.message), "1") + "\n"
             // A blank line under the message (an empty file) says nothing; leave it out.
             if let line = sourceLine(location), !line.allSatisfy(\.isWhitespace) {
                 let shown = line.replacingOccurrences(of: "\t", with: " ")
-                out += "  " + shown + "\n"
-                let prefix = shown.prefix(max(0, location.mark.column - 1))
+                out += "  " + TerminalText.escape(shown) + "\n"
+                let prefix = TerminalText.escape(String(shown.prefix(max(0, location.mark.column - 1))))
                 let pad = String(prefix.map { _ in " " })
                 out += "  " + pad + paint("^", "1;32") + "\n"
             }
         } else {
-            out += "tend: \(label) " + paint(diagnostic.message, "1") + "\n"
+            out += "tend: \(label) " + paint(TerminalText.escape(diagnostic.message), "1") + "\n"
         }
         if let hint = diagnostic.hint {
-            out += "  " + paint("hint:", "1;36") + " " + hint + "\n"
+            out += "  " + paint("hint:", "1;36") + " " + TerminalText.escape(hint) + "\n"
         }
         return out
     }

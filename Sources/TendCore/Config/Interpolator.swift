@@ -9,7 +9,13 @@ struct Interpolator {
         case unknownHostFact(String, offset: Int)
         case badOutputReference(String, offset: Int)
         case notText(String, offset: Int)
+        /// The text put in for `${...}` in one value passed `maximumOutput` bytes.
+        case tooLong(limit: Int, offset: Int)
     }
+
+    /// The most text `${...}` may put into one value: 1 MiB. Variables that use each other twice double at
+    /// each level; without a cap, forty levels ask for terabytes.
+    static let maximumOutput = 1 << 20
 
     /// Resolves `${vars.NAME}`; nil when there is no such variable.
     var variable: (String) -> Value?
@@ -32,6 +38,7 @@ struct Interpolator {
         let chars = Array(text)
         var index = 0
         var wholeValue: Value?
+        var produced = 0
         while index < chars.count {
             let char = chars[index]
             if char == "$", index + 2 < chars.count || index + 1 < chars.count {
@@ -52,7 +59,10 @@ struct Interpolator {
                         wholeValue = replacement
                     }
                     switch replacement {
-                    case .string(let s): result += s
+                    case .string(let s):
+                        produced += s.utf8.count
+                        if produced > Self.maximumOutput { throw .tooLong(limit: Self.maximumOutput, offset: start) }
+                        result += s
                     case .int, .bool: result += replacement.text
                     case .null: break
                     case .list, .map:

@@ -83,6 +83,9 @@ extension LoadSession {
                     "host facts are " + HostFacts.interpolationNames.joined(separator: ", "))
         case .badOutputReference(let text, let offset):
             return ("'\(text)' is not an output reference", offset, "write ${outputs.TYPE:KEY.OUTPUT}, e.g. ${outputs.ssh-key:~/.ssh/id_ed25519.fingerprint}")
+        case .tooLong(let limit, let offset):
+            return ("interpolation makes this value longer than \(limit >> 20) MiB (\(limit) bytes)", offset,
+                    "variables that use another variable more than once double at each level; use fewer levels")
         case .notText(let text, let offset):
             return ("'\(text)' is a list or mapping and cannot be part of a string", offset,
                     "use it as the whole value, or pick a string variable")

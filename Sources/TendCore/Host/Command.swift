@@ -17,6 +17,8 @@ public struct Command: Sendable, Hashable, CustomStringConvertible {
     public var sensitiveArguments: Set<Int> = []
     /// Names of environment variables whose values are secrets: shown as `(sensitive)`.
     public var sensitiveEnvironment: Set<String> = []
+    /// True for the commands of a sensitive resource: their output is neither streamed with `-v` nor kept.
+    public var hidesOutput = false
 
     public init(_ arguments: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
                 input: [UInt8]? = nil, timeout: Double? = nil, privileged: Bool = false) {

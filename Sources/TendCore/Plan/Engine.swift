@@ -3,6 +3,8 @@
 public struct Engine: Sendable {
     public var registry: TypeRegistry
     public var host: Machine
+    /// Digests sensitive values in plans; the state's key (`SecretKeyFile`) when a plan is saved or applied.
+    public var secrets: SecretDigest = .ephemeral
 
     public init(registry: TypeRegistry, host: Machine) {
         self.registry = registry
@@ -21,7 +23,7 @@ public struct Engine: Sendable {
     /// outputs stored by earlier runs fill `${outputs...}`.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
                      state: (any StateStore)? = nil) async throws -> PlanResult {
-        let planner = Planner(registry: registry, home: host.home)
+        let planner = Planner(registry: registry, home: host.home, secrets: secrets)
         var resources = try planner.select(selection, in: config)
         var orphans: [OrphanResource] = []
         var orphanSpecs: [ResourceSpec] = []
@@ -56,7 +58,7 @@ public struct Engine: Sendable {
     /// from their observation alone.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
                      orphans: [OrphanResource]) async throws -> PlanResult {
-        let planner = Planner(registry: registry, home: host.home)
+        let planner = Planner(registry: registry, home: host.home, secrets: secrets)
         let resources = try planner.select(selection, in: config)
         let orphanSpecs = orphans.map {
             ResourceSpec(address: $0.address, type: $0.type, parameters: [:], ensure: .absent,

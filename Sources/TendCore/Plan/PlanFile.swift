@@ -7,9 +7,17 @@ public enum PlanFile {
         try AtomicFile.write(Array(text.utf8), to: path, mode: 0o600)
     }
 
+    /// The largest saved plan tend reads: 64 MiB (diffs of large files are summaries, so real plans stay small).
+    public static let sizeLimit = 64 << 20
+
     /// Reads a saved plan; throws `PlanFileError` for anything that is not one.
     public static func read(_ path: String) throws -> SavedPlan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw PlanFileError.unreadable(path) }
+        let data: [UInt8]
+        do {
+            data = try RegularFileReader.read(path, limit: sizeLimit)
+        } catch {
+            throw PlanFileError.unreadable(path, "\(error)")
+        }
         let json: JSON
         do {
             json = try JSON.parse(String(decoding: data, as: UTF8.self))
@@ -81,12 +89,12 @@ public struct SavedPlan: Sendable {
 
 /// Why a saved plan could not be read.
 public enum PlanFileError: Error, Sendable, CustomStringConvertible {
-    case unreadable(String)
+    case unreadable(String, String)
     case malformed(String, String)
 
     public var description: String {
         switch self {
-        case .unreadable(let path): return "could not read the saved plan \(path)"
+        case .unreadable(let path, let reason): return "could not read the saved plan \(path): \(reason)"
         case .malformed(let path, let reason): return "\(path) is not a saved tend plan: \(reason)"
         }
     }

@@ -5,18 +5,18 @@ public struct PlanMarkdownRenderer: Sendable {
     public func render(_ plan: Plan) -> String {
         var out = "### tend plan\n\n"
         guard !plan.isEmpty else {
-            return out + plan.summaryLine + "\n"
+            return out + TerminalText.escape(plan.summaryLine) + "\n"
         }
         out += "| | Resource | Change | Why |\n|---|---|---|---|\n"
         for change in plan.changes {
             out += "| \(change.operation.rawValue) | `\(cell(change.address.description))` | \(cell(change.message))"
                 + details(change) + " | \(cell(change.reason)) |\n"
         }
-        out += "\n" + plan.summaryLine + "\n"
+        out += "\n" + TerminalText.escape(plan.summaryLine) + "\n"
         for change in plan.changes {
             guard let diff = change.diff else { continue }
             out += "\n<details><summary><code>\(html(change.address.description))</code></summary>\n\n```diff\n"
-                + diff.replacingOccurrences(of: "```", with: "`\u{200B}``") + "```\n\n</details>\n"
+                + TerminalText.escapeLines(diff).replacingOccurrences(of: "```", with: "`\u{200B}``") + "```\n\n</details>\n"
         }
         return out
     }
@@ -29,12 +29,13 @@ public struct PlanMarkdownRenderer: Sendable {
         return lines.joined()
     }
 
+    /// One table cell: no pipe that ends it early, no line break, no control character.
     private func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        TerminalText.escape(text.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(of: "|", with: "\\|")
     }
 
     private func html(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        TerminalText.escape(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -10,13 +10,13 @@ public struct PlanTextRenderer: Sendable {
 
     public func render(_ plan: Plan) -> String {
         guard !plan.isEmpty else {
-            return paint(plan.summaryLine, "1;32") + "\n"
+            return paint(TerminalText.escape(plan.summaryLine), "1;32") + "\n"
         }
         var out = "tend will make these changes:\n\n"
         for change in plan.changes {
             out += render(change)
         }
-        out += paint(plan.summaryLine, "1") + "\n"
+        out += paint(TerminalText.escape(plan.summaryLine), "1") + "\n"
         return out
     }
 
@@ -29,14 +29,15 @@ public struct PlanTextRenderer: Sendable {
         case .destroy: code = "31"
         case .release: code = "36"
         }
-        var out = paint(change.operation.symbol, "1;" + code) + " " + paint(change.address.description, "1")
-            + "\n    " + change.message + paint(" (\(change.reason))", "2") + "\n"
+        // Addresses, messages and values come from the config and the host: none may print a control character.
+        var out = paint(change.operation.symbol, "1;" + code) + " " + paint(TerminalText.escape(change.address.description), "1")
+            + "\n    " + TerminalText.escape(change.message) + paint(" (\(TerminalText.escape(change.reason)))", "2") + "\n"
         for parameter in change.parameters where !(change.diff != nil && isMultiline(parameter)) {
             out += "    " + renderParameter(parameter) + "\n"
         }
         if let diff = change.diff {
             for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                let text = String(line)
+                let text = TerminalText.escapeLines(String(line))
                 let lineCode = text.hasPrefix("+++") || text.hasPrefix("---") ? "1"
                     : text.hasPrefix("+") ? "32" : text.hasPrefix("-") ? "31" : text.hasPrefix("@@") ? "36" : ""
                 out += "    " + (lineCode.isEmpty ? text : paint(text, lineCode)) + "\n"
@@ -52,12 +53,13 @@ public struct PlanTextRenderer: Sendable {
     func renderParameter(_ parameter: ParameterChange) -> String {
         let before = parameter.before.map { shown($0, parameter, isAfter: false) }
         let after = parameter.after.map { shown($0, parameter, isAfter: true) }
+        let name = TerminalText.escape(parameter.name)
         switch parameter.operation {
-        case .add: return paint("+", "32") + " \(parameter.name): \(after ?? "null")"
-        case .remove: return paint("-", "31") + " \(parameter.name): \(before ?? "null")"
+        case .add: return paint("+", "32") + " \(name): \(after ?? "null")"
+        case .remove: return paint("-", "31") + " \(name): \(before ?? "null")"
         case .modify, .noop:
             let note = parameter.modifiable ? "" : paint("  (forces replacement)", "35")
-            return paint("~", "33") + " \(parameter.name): \(before ?? "null") → \(after ?? "null")" + note
+            return paint("~", "33") + " \(name): \(before ?? "null") → \(after ?? "null")" + note
         }
     }
 
@@ -73,7 +75,8 @@ public struct PlanTextRenderer: Sendable {
                 - (value.text.hasSuffix("\n") ? 1 : 0)
             return "(\(lines) line\(lines == 1 ? "" : "s"))"
         }
-        return text.count > 120 ? String(text.prefix(117)) + "...\"" : text
+        let shownText = text.count > 120 ? String(text.prefix(117)) + "...\"" : text
+        return TerminalText.escape(shownText)
     }
 
     private func paint(_ text: String, _ code: String) -> String {

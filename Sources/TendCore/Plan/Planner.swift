@@ -3,10 +3,13 @@
 public struct Planner: Sendable {
     public var registry: TypeRegistry
     public var home: String
+    /// Digests sensitive values: the state's key for plans that are saved, else the process's own.
+    public var secrets: SecretDigest
 
-    public init(registry: TypeRegistry, home: String) {
+    public init(registry: TypeRegistry, home: String, secrets: SecretDigest = .ephemeral) {
         self.registry = registry
         self.home = home
+        self.secrets = secrets
     }
 
     /// Which resources a plan covers: all, or those named by `--target` and `--tag` and what they depend on.
@@ -123,7 +126,7 @@ public struct Planner: Sendable {
             }
             let message = type.message(for: operation, resource: resource, changes: parameters, observation: observation)
             // Only for changes: a no-op run never pays for hashing what it found.
-            let fingerprint = Self.fingerprint(observation, sensitive: resource.sensitive)
+            let fingerprint = Self.fingerprint(observation, sensitive: resource.sensitive, secrets: secrets)
             return ResourceChange(address: resource.address, type: resource.type, operation: operation,
                                   parameters: parameters, message: message, reason: reason, dependsOn: dependsOn,
                                   fingerprint: fingerprint, diff: diff)
@@ -168,7 +171,7 @@ public struct Planner: Sendable {
     }
 
     private func change(for orphan: OrphanResource, observation: Observation?) -> ResourceChange {
-        let fingerprint = observation.map { Self.fingerprint($0, sensitive: []) } ?? Self.fingerprint(.absent(), sensitive: [])
+        let fingerprint = Self.fingerprint(observation ?? .absent(), sensitive: [], secrets: secrets)
         if orphan.createdByTend && observation?.exists != false {
             return ResourceChange(address: orphan.address, type: orphan.type, operation: .destroy, parameters: [],
                                   message: "Remove \(orphan.type) \(orphan.address.key)",
@@ -188,18 +191,20 @@ public struct Planner: Sendable {
         let known = after.map { !$0.text.contains("${outputs.") } ?? true
         func shown(_ value: Value?) -> Value? {
             guard let value else { return nil }
-            return sensitive ? .string(SHA256.digest(value.text)) : value
+            return sensitive ? .string(secrets.digest(value.text)) : value
         }
         return ParameterChange(name: name, operation: operation, before: shown(before), after: shown(after),
                                sensitive: sensitive, modifiable: modifiable, knownAfterApply: !known)
     }
 
-    /// `sha256:` of an observation in a canonical form; sensitive values enter as digests.
-    public static func fingerprint(_ observation: Observation, sensitive: Set<String>) -> String {
+    /// `sha256:` of an observation in a canonical form; sensitive values enter as keyed digests, so that the
+    /// fingerprint of a resource with one weak secret cannot be used to test guesses of it.
+    public static func fingerprint(_ observation: Observation, sensitive: Set<String>,
+                                   secrets: SecretDigest = .ephemeral) -> String {
         var text = observation.exists ? "present\n" : "absent\n"
         for name in observation.parameters.keys.sorted() {
             let value = observation.parameters[name]!
-            text += name + "=" + (sensitive.contains(name) ? SHA256.digest(value.text) : value.json.compact) + "\n"
+            text += name + "=" + (sensitive.contains(name) ? secrets.digest(value.text) : value.json.compact) + "\n"
         }
         return SHA256.digest(text)
     }

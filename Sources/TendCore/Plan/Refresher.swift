@@ -19,11 +19,13 @@ public struct Refresher: Sendable {
                 guard let type = registry[typeName] else { throw PlanError.unknownType(typeName) }
                 group.addTask {
                     do {
-                        return try await type.refresh(members, host: host)
+                        return try await type.refresh(members, host: OutputHidingRunner.host(host, for: members))
                     } catch let error as PlanError {
                         throw error
                     } catch {
-                        throw PlanError.refreshFailed(type: typeName, underlying: "\(error)")
+                        // The error may quote a check's output, which may hold a secret.
+                        throw PlanError.refreshFailed(type: typeName,
+                                                      underlying: SecretRedactor(members).failureMessage("\(error)"))
                     }
                 }
             }

@@ -29,7 +29,7 @@ public struct RunReportRenderer: Sendable {
                 + run.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
                 + Self.time(run.startedAt).padding(toLength: 22, withPad: " ", startingAt: 0)
                 + Self.duration(run).padding(toLength: 8, withPad: " ", startingAt: 0)
-                + run.configPath + "\n"
+                + TerminalText.escape(run.configPath) + "\n"
         }
         return out
     }
@@ -58,30 +58,38 @@ public struct RunReportRenderer: Sendable {
 
     public func reportText(_ run: RunRecord, _ reports: [OperationReport]) -> String {
         var out = "Run \(run.id): \(run.kind.rawValue), \(run.status.rawValue), started \(Self.time(run.startedAt)), took \(Self.duration(run))\n"
-        out += "Config: \(run.configPath) (\(run.configDigest))\n\n"
+        // Addresses, paths, outputs and errors come from configs and commands: printed with their control
+        // characters escaped, so that none can forge a line of the report.
+        out += "Config: \(TerminalText.escape(run.configPath)) (\(TerminalText.escape(run.configDigest)))\n\n"
         if reports.isEmpty { return out + "No changes were recorded.\n" }
         for report in reports {
-            out += "\(report.status.rawValue.uppercased()) \(report.operation.rawValue) \(report.address)"
+            out += "\(report.status.rawValue.uppercased()) \(report.operation.rawValue) \(TerminalText.escape(report.address.description))"
                 + String(format: " (%.1fs, %d attempt%@)", report.duration, report.attempts, report.attempts == 1 ? "" : "s") + "\n"
             for command in report.commands {
                 out += "    $ " + command.arguments.map(ShellQuoting.quote).joined(separator: " ") + "  -> exit \(command.status)\n"
                 if command.status != 0 && !command.outputTail.isEmpty {
-                    out += command.outputTail.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n") + "\n"
+                    out += TerminalText.escapeLines(command.outputTail).split(separator: "\n").map { "      " + $0 }
+                        .joined(separator: "\n") + "\n"
                 }
             }
-            for key in report.outputs.keys.sorted() { out += "    output \(key) = \(report.outputs[key]!)\n" }
-            if let error = report.error { out += "    error: " + error.replacingOccurrences(of: "\n", with: "\n      ") + "\n" }
+            for key in report.outputs.keys.sorted() {
+                out += "    output " + TerminalText.escape("\(key) = \(report.outputs[key]!)") + "\n"
+            }
+            if let error = report.error {
+                out += "    error: " + TerminalText.escapeLines(error).replacingOccurrences(of: "\n", with: "\n      ") + "\n"
+            }
         }
         return out
     }
 
     public func reportMarkdown(_ run: RunRecord, _ reports: [OperationReport]) -> String {
         var out = "### tend run \(run.id): \(run.kind.rawValue) \(run.status.rawValue)\n\n"
-        out += "Started \(Self.time(run.startedAt)), took \(Self.duration(run)); config `\(run.configPath)`.\n\n"
+        out += "Started \(Self.time(run.startedAt)), took \(Self.duration(run)); config `\(TerminalText.escape(run.configPath))`.\n\n"
         out += "| Resource | Operation | Status | Attempts | Time | Error |\n|---|---|---|---|---|---|\n"
         for report in reports {
-            let error = (report.error ?? "").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            out += "| `\(report.address)` | \(report.operation.rawValue) | \(report.status.rawValue) | \(report.attempts) | "
+            let error = TerminalText.escape((report.error ?? "").replacingOccurrences(of: "\n", with: " "))
+                .replacingOccurrences(of: "|", with: "\\|")
+            out += "| `\(TerminalText.escape(report.address.description))` | \(report.operation.rawValue) | \(report.status.rawValue) | \(report.attempts) | "
                 + String(format: "%.1fs", report.duration) + " | \(error) |\n"
         }
         return out

@@ -7,12 +7,16 @@ public final class StateJournal: ApplyJournal, @unchecked Sendable {
     public let runID: Int64
     private let configPath: String
     private let registry: TypeRegistry
+    /// Keys the digests of sensitive values the state keeps (the state's own key).
+    private let secrets: SecretDigest
 
-    public init(store: any StateStore, runID: Int64, configPath: String, registry: TypeRegistry) {
+    public init(store: any StateStore, runID: Int64, configPath: String, registry: TypeRegistry,
+                secrets: SecretDigest = .ephemeral) {
         self.store = store
         self.runID = runID
         self.configPath = configPath
         self.registry = registry
+        self.secrets = secrets
     }
 
     public func begin(_ request: ChangeRequest) throws -> String {
@@ -28,9 +32,9 @@ public final class StateJournal: ApplyJournal, @unchecked Sendable {
             try store.completeTransaction(token: token, report: report, managed: nil, removeManaged: true)
             return
         }
-        var parameters = Self.storable(request.resource.parameters, sensitive: request.resource.sensitive)
+        var parameters = Self.storable(request.resource.parameters, sensitive: request.resource.sensitive, secrets: secrets)
         if let updated = result.updatedParameters {
-            parameters.merge(Self.storable(updated, sensitive: request.resource.sensitive)) { _, new in new }
+            parameters.merge(Self.storable(updated, sensitive: request.resource.sensitive, secrets: secrets)) { _, new in new }
         }
         var outputs = existing?.outputs ?? [:]
         outputs.merge(result.outputs) { _, new in new }
@@ -50,11 +54,12 @@ public final class StateJournal: ApplyJournal, @unchecked Sendable {
         try store.recordReport(report)
     }
 
-    /// Parameters as the state keeps them: sensitive values as digests only.
-    static func storable(_ parameters: [String: Value], sensitive: Set<String>) -> [String: Value] {
+    /// Parameters as the state keeps them: sensitive values as keyed digests only, never a bare SHA-256 that a
+    /// guess of a weak secret could be checked against.
+    static func storable(_ parameters: [String: Value], sensitive: Set<String>, secrets: SecretDigest) -> [String: Value] {
         var result = parameters
         for name in sensitive {
-            if let value = result[name] { result[name] = .string(SHA256.digest(value.text)) }
+            if let value = result[name] { result[name] = .string(secrets.digest(value.text)) }
         }
         return result
     }

@@ -5,7 +5,8 @@ extension StateStore {
     /// Any other change records the config's parameters when the config still declares the resource (`spec`);
     /// when it left the config, the record tend already has stays as it is, since tend cannot know what the
     /// user made of it, and the change is only closed.
-    public func markDone(_ change: TransactionRecord, spec: ResourceSpec?, configPath: String?) throws {
+    public func markDone(_ change: TransactionRecord, spec: ResourceSpec?, configPath: String?,
+                         secrets: SecretDigest) throws {
         let report = OperationReport(runID: change.runID, address: change.address, operation: change.operation,
                                      status: .succeeded, attempts: 0, duration: 0)
         if change.operation == .destroy || change.operation == .release {
@@ -14,7 +15,7 @@ extension StateStore {
             var record = try managedResource(change.address) ?? ManagedResource(
                 address: spec.address, type: spec.type, parameters: [:],
                 createdByTend: change.operation == .create, configPaths: [])
-            record.parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive)
+            record.parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive, secrets: secrets)
             if let configPath, !record.configPaths.contains(configPath) { record.configPaths.append(configPath) }
             try completeTransaction(token: change.token, report: report, managed: record, removeManaged: false)
         } else {
