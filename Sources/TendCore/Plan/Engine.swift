@@ -21,6 +21,7 @@ public struct Engine: Sendable {
     /// outputs stored by earlier runs fill `${outputs...}`.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
                      state: (any StateStore)? = nil) async throws -> PlanResult {
+        let config = addingImpliedResources(to: config)
         let planner = Planner(registry: registry, home: host.home)
         var resources = try planner.select(selection, in: config)
         var orphans: [OrphanResource] = []
@@ -55,6 +56,7 @@ public struct Engine: Sendable {
     /// from their observation alone.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
                      orphans: [OrphanResource]) async throws -> PlanResult {
+        let config = addingImpliedResources(to: config)
         let planner = Planner(registry: registry, home: host.home)
         let resources = try planner.select(selection, in: config)
         let orphanSpecs = orphans.map {
