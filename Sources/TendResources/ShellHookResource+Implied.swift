@@ -28,8 +28,7 @@ extension ShellHookResource {
             var file = ShellHookFile(path: path, shell: shell, profile: shell == .fish
                                      ? ShellProfile.fishPath(for: host) : ShellProfile.path(for: host), host: host)
             var parameters: [String: Value] = [
-                "path": .string(path), "shell": .string(shell.rawValue), "sources": .string(file.profile),
-                "block": .string(Self.intact),
+                "path": .string(path), "sources": .string(file.profile), "block": .string(Self.intact),
             ]
             var dependsOn: [Address] = []
             if let owner = byPath[path] {
@@ -40,7 +39,14 @@ extension ShellHookResource {
                 parameters["alreadySources"] = .bool(text.map(file.loadsProfile) ?? false)
                 dependsOn.append(owner.address)
             }
-            if !managedSources.isEmpty { parameters["managedSources"] = .list(managedSources.map { .string($0) }) }
+            if host.files.status(path)?.kind == .symlink, let resolved = realpath(path, nil) {
+                let destination = String(cString: resolved)
+                free(resolved)
+                // Only the source it points into travels with the hook: refresh checks the link again.
+                if let source = managedSources.first(where: { destination == $0 || destination.hasPrefix($0 + "/") }) {
+                    parameters["linkedInto"] = .string(source)
+                }
+            }
             return ResourceSpec(address: Address(type: schema.name, key: PathNormalizer.addressForm(path, home: host.home)),
                                 type: schema.name, parameters: parameters, dependsOn: dependsOn,
                                 location: SourceLocation(file: "(implied by the profile resources)", mark: .start),

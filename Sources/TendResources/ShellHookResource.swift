@@ -21,8 +21,6 @@ public struct ShellHookResource: ImpliedResourceType {
         name: "shell-hook", summary: "tend's block in a shell startup file (added by tend, not written in a config)",
         parameters: [
             ParameterSchema("path", .path, key: true, summary: "the startup file"),
-            ParameterSchema("shell", .string, allowed: ShellHookFile.Shell.allCases.map(\.rawValue),
-                            comparison: .createOnly, summary: "posix for a block, fish for conf.d/tend.fish"),
             ParameterSchema("sources", .path, summary: "the profile the hook loads"),
             ParameterSchema("block", .string, summary: "whether the block is as tend writes it"),
             ParameterSchema("managedBy", .string, comparison: .createOnly,
@@ -30,8 +28,8 @@ public struct ShellHookResource: ImpliedResourceType {
             ParameterSchema("editAt", .path, comparison: .createOnly, summary: "where the user loads the profile instead"),
             ParameterSchema("alreadySources", .bool, comparison: .createOnly,
                             summary: "true when managedBy's content loads the profile"),
-            ParameterSchema("managedSources", .list(.path), comparison: .createOnly,
-                            summary: "paths the config manages as link sources or file content"),
+            ParameterSchema("linkedInto", .path, comparison: .createOnly,
+                            summary: "the config's symlink source that the startup file, a link, points into"),
         ],
         example: "")
 
@@ -75,7 +73,8 @@ public struct ShellHookResource: ImpliedResourceType {
             return Observation(exists: true, parameters: parameters, note: "tend's block was edited outside tend",
                                contentChange: content)
         case .missing(let note):
-            return Observation(exists: false, note: note, contentChange: content)
+            let destination = look.viaLink ? ["destination": Value.string(look.destination)] : [:]
+            return Observation(exists: false, parameters: destination, note: note, contentChange: content)
         }
     }
 
@@ -84,7 +83,7 @@ public struct ShellHookResource: ImpliedResourceType {
         let home = ResourcePaths.home(of: resource, "path")
         let path = ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home)
         let profile = ResourcePaths.display(resource.parameters["sources"]?.stringValue ?? "tend's profile", home: home)
-        let fish = resource.parameters["shell"]?.stringValue == ShellHookFile.Shell.fish.rawValue
+        let fish = resource.address.key.hasSuffix(".fish")
         let edited = observation?.parameters["block"]?.stringValue == Self.edited
         let kept = edited ? "; it was edited outside tend, so the file as it is now is kept in backups first" : ""
         var through = ""
@@ -112,9 +111,8 @@ extension ShellHookFile {
     /// The startup file a hook resource names, with what the config said about it.
     init(_ resource: ResourceSpec, host: Machine) {
         let parameters = resource.parameters
-        // A hook known by its address alone (an orphan without stored parameters) is fish's by its name.
-        let shell = parameters["shell"]?.stringValue.flatMap(Shell.init(rawValue:))
-            ?? (resource.address.key.hasSuffix(".fish") ? .fish : .posix)
+        // fish's hook is a file of its own in conf.d; every other startup file gets a POSIX block.
+        let shell: Shell = resource.address.key.hasSuffix(".fish") ? .fish : .posix
         self.init(path: ResourcePaths.absolute(resource, "path", home: host.home), shell: shell,
                   profile: parameters["sources"]?.stringValue
                       ?? (shell == .fish ? ShellProfile.fishPath(for: host) : ShellProfile.path(for: host)),
@@ -122,6 +120,6 @@ extension ShellHookFile {
         managedBy = parameters["managedBy"]?.stringValue
         editAt = parameters["editAt"]?.stringValue
         alreadySources = parameters["alreadySources"] == .bool(true)
-        managedSources = parameters["managedSources"]?.listValue?.compactMap(\.stringValue) ?? []
+        managedSources = parameters["linkedInto"]?.stringValue.map { [$0] } ?? []
     }
 }

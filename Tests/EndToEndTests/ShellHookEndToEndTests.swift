@@ -246,6 +246,7 @@ import TendTestSupport
                 name: show
                 value: "printf '%s' \\"$HOSTILE\\""
             """)
+        try home.write(".zshrc", "# the user's, so zsh gets the hook too\n")
         let tend = TendBinary(home: home, environment: ["SHELL": "/bin/bash"])
         let apply = try await tend.run(["apply", "--yes"])
         #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
