@@ -256,6 +256,27 @@ import TendTestSupport
         #expect(h.bytes("dotfiles/bashrc") == original)
     }
 
+    /// A `file` resource owns all of ~/.bashrc: tend adds no block there (the two would undo each other on every
+    /// run); the plan stops and says what to add, and once the content loads the profile, bash has the alias.
+    @Test func aBashrcTheConfigWritesMustLoadTheProfileItself() async throws {
+        let h = try harness()
+        let line = "[ -f \"$HOME/.config/tend/profile.sh\" ] && . \"$HOME/.config/tend/profile.sh\""
+        let alias = Self.config(aliases: ["gs": "git status"], variables: [:], paths: [])
+        let without = "  - type: file\n    path: ~/.bashrc\n    content: \(Self.yaml("# mine\n"))\n" + alias
+        let error = await #expect(throws: PlanError.self) { try await h.plan(without) }
+        #expect(error?.description == "~/.bashrc is managed by file:~/.bashrc, so tend does not edit it; "
+            + "add this line to the content of file:~/.bashrc: \(line)")
+        #expect(h.status(".bashrc") == nil && h.status(".config/tend/profile.sh") == nil)
+
+        let content = "# mine\n\(line)\n"
+        let with = "  - type: file\n    path: ~/.bashrc\n    content: \(Self.yaml(content))\n" + alias
+        let plan = try await h.converge(with)
+        #expect(!plan.changes.contains { $0.address.key == "~/.bashrc" && $0.type == "shell-hook" })
+        #expect(h.bytes(".bashrc") == Array(content.utf8), "tend's block is not in a file the config writes")
+        let fields = try await run(h, ["bash", "-i", "-c"], "printf '%s\\0' \"${BASH_ALIASES[gs]}\"")
+        #expect(fields == ["git status"])
+    }
+
     @Test func namesAShellCannotTakeFailAndTheRestOfTheBatchApplies() async throws {
         let h = try harness()
         let (summary, _) = try await h.apply(Self.config(
