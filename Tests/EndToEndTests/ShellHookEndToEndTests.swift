@@ -162,6 +162,37 @@ import TendTestSupport
         #expect(try await tend.run(["plan", "--detailed-exitcode"]).status == 0)
     }
 
+    // MARK: Taking the hook out
+
+    /// When the config no longer has profile entries, or `tend destroy --all` runs, the hooks go and each
+    /// startup file is byte for byte what the user had.
+    @Test(arguments: ["left the config", "destroy --all"])
+    func theHookGoesWithTheLastProfileEntryAndEveryOtherByteStays(_ how: String) async throws {
+        let home = try TemporaryHome()
+        let bashrc = "# mine\nexport MINE=1"  // no final newline: tend adds one before its block, and takes it out
+        try home.write(".bashrc", bashrc)
+        try home.write("tend.yaml", Self.config)
+        let tend = TendBinary(home: home, environment: ["SHELL": "/bin/bash"])
+        #expect(try await tend.run(["apply", "--yes"]).status == 0)
+        #expect(text(home, ".bashrc")?.hasPrefix(bashrc + "\n# >>> tend >>>\n") == true)
+
+        if how == "destroy --all" {
+            let destroy = try await tend.run(["destroy", "--all", "--yes"])
+            #expect(destroy.status == 0, "\(destroy.stdout)\n\(destroy.stderr)")
+            #expect(destroy.stdout.contains("- shell-hook:~/.bashrc\n    Remove tend's block from ~/.bashrc"), "\(destroy.stdout)")
+        } else {
+            try home.write("tend.yaml", "tend: 1\nresources: []\n")
+            let plan = try await tend.run(["plan"])
+            // The words of a change for what left the config are the planner's own (the same for every type).
+            #expect(plan.stdout.contains("- shell-hook:~/.bashrc\n"), "\(plan.stdout)")
+            let apply = try await tend.run(["apply", "--yes"])
+            #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")
+        }
+        #expect(text(home, ".bashrc") == bashrc)
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/.config/tend/profile.sh"))
+        #expect(try await shell(home, ["bash", "-ic", "alias gs"]).output == "")
+    }
+
     // MARK: Startup files that appear later, and login shells
 
     @Test func aZshrcMadeAfterTheFirstApplyGetsTheBlockOnTheNextApply() async throws {
