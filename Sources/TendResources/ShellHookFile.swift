@@ -10,7 +10,7 @@ import TendCore
 /// content another resource of the config manages (`protectedBy`) is never written.
 struct ShellHookFile {
     /// How the startup file loads the profile: a POSIX block, or fish's `conf.d` file that is tend's alone.
-    enum Shell: String, CaseIterable {
+    enum Shell: String {
         case posix, fish
     }
 
@@ -152,6 +152,15 @@ struct ShellHookFile {
             }
             final = named
             let acting = actingUser
+            // OpenSSH's StrictModes rule: a link only root or the user could have made, into a directory no one
+            // else can write (where a file could be swapped in between this look and the write).
+            let parent = PathNormalizer.directory(of: destination)
+            guard status.uid == acting || status.uid == 0, let folder = host.files.status(parent),
+                  folder.uid == acting || folder.uid == 0, folder.mode & 0o022 == 0 else {
+                throw Problem(description: "\(shown(path)) is a link to \(shown(destination)), and that link or the "
+                    + "directory \(shown(parent)) can be changed by another user; tend does not write through it. "
+                    + "Add this line to \(shown(destination)) yourself: \(lineToAdd)")
+            }
             guard named.uid == acting else {
                 throw Problem(description: "\(shown(path)) is a link to \(shown(destination)), which belongs to "
                     + "\(host.files.userName(named.uid)), not \(host.files.userName(acting)); tend edits only files of the "

@@ -127,6 +127,9 @@ import TendTestSupport
         #expect(json.stdout.contains("\"address\" : \"shell-hook:~/.bashrc\"")
             || json.stdout.contains("\"address\": \"shell-hook:~/.bashrc\""), "\(json.stdout)")
         #expect(try await shell(home, ["bash", "-ic", "alias gs"]).output == "", "plan touched nothing")
+        // A profile entry chosen alone brings the hooks that make it reach a shell.
+        let targeted = try await tend.run(["plan", "--target", "env:EDITOR"])
+        #expect(targeted.stdout.contains("+ shell-hook:~/.bashrc\n"), "\(targeted.stdout)")
 
         let apply = try await tend.run(["apply", "--yes"])
         #expect(apply.status == 0, "\(apply.stdout)\n\(apply.stderr)")

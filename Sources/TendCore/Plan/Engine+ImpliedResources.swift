@@ -16,4 +16,15 @@ extension Engine {
         result.dependencyGraph = nil
         return result
     }
+
+    /// The implied resources of `config` (already augmented) that `selected` implies by itself, so that
+    /// `--target alias:gs` also puts the hooks in place that make the alias reach a shell.
+    func impliedResources(of selected: [ResourceSpec], in config: Config) -> [ResourceSpec] {
+        var wanted = Set<Address>()
+        for case let type as any ImpliedResourceType in registry.all {
+            for spec in type.impliedResources(by: selected, host: host) { wanted.insert(spec.address) }
+        }
+        let chosen = Set(selected.map(\.address))
+        return config.resources.filter { wanted.contains($0.address) && !chosen.contains($0.address) }
+    }
 }

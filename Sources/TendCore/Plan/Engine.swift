@@ -24,6 +24,7 @@ public struct Engine: Sendable {
         let config = addingImpliedResources(to: config)
         let planner = Planner(registry: registry, home: host.home)
         var resources = try planner.select(selection, in: config)
+        if !selection.isEverything { resources += impliedResources(of: resources, in: config) }
         var orphans: [OrphanResource] = []
         var orphanSpecs: [ResourceSpec] = []
         var knownOutputs: [Address: [String: Value]] = [:]
