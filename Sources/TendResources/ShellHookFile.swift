@@ -121,8 +121,14 @@ struct ShellHookFile {
     func look() throws -> Look {
         if let managedBy {
             let target = editAt ?? path
-            let why = "\(shown(path)) is managed by \(managedBy), so tend does not edit it; add this line to "
-                + "\(target == path ? "the content of \(managedBy)" : shown(target)): \(lineToAdd)"
+            let why: String
+            if managedBy.hasPrefix("symlink:") {
+                why = "\(shown(path)) is a link to \(shown(target)) (\(managedBy)), which tend manages as a symlink "
+                    + "source, so tend does not edit it; add this line to \(shown(target)): \(lineToAdd)"
+            } else {
+                why = "\(shown(path)) is written by \(managedBy), so tend does not add its block to it; add this line to "
+                    + "\(target == path ? "its content" : shown(target)): \(lineToAdd)"
+            }
             return Look(destination: target, status: nil, bytes: [],
                         found: alreadySources ? .sourcedByUser : .missing("\(managedBy) does not load the profile"),
                         viaLink: target != path, protectedBy: why)

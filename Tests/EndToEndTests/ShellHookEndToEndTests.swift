@@ -65,8 +65,9 @@ import TendTestSupport
         let tend = TendBinary(home: home, environment: ["SHELL": "/bin/bash"])
         let plan = try await tend.run(["plan"])
         #expect(plan.status == 1, "\(plan.stdout)\n\(plan.stderr)")
-        #expect(plan.stderr.contains("~/.bashrc is managed by symlink:~/.bashrc, so tend does not edit it; add this line "
-            + "to ~/dotfiles/bashrc: \(Self.profileLine)"), "\(plan.stderr)")
+        #expect(plan.stderr.contains("~/.bashrc is a link to ~/dotfiles/bashrc (symlink:~/.bashrc), which tend manages "
+            + "as a symlink source, so tend does not edit it; add this line to ~/dotfiles/bashrc: \(Self.profileLine)"),
+                "\(plan.stderr)")
         let refused = try await tend.run(["apply", "--yes"])
         #expect(refused.status == 1)
         #expect(!FileManager.default.fileExists(atPath: home.path + "/.bashrc"), "nothing was touched")

@@ -264,8 +264,8 @@ import TendTestSupport
         let alias = Self.config(aliases: ["gs": "git status"], variables: [:], paths: [])
         let without = "  - type: file\n    path: ~/.bashrc\n    content: \(Self.yaml("# mine\n"))\n" + alias
         let error = await #expect(throws: PlanError.self) { try await h.plan(without) }
-        #expect(error?.description == "~/.bashrc is managed by file:~/.bashrc, so tend does not edit it; "
-            + "add this line to the content of file:~/.bashrc: \(line)")
+        #expect(error?.description == "~/.bashrc is written by file:~/.bashrc, so tend does not add its block to it; "
+            + "add this line to its content: \(line)")
         #expect(h.status(".bashrc") == nil && h.status(".config/tend/profile.sh") == nil)
 
         let content = "# mine\n\(line)\n"
@@ -275,6 +275,38 @@ import TendTestSupport
         #expect(h.bytes(".bashrc") == Array(content.utf8), "tend's block is not in a file the config writes")
         let fields = try await run(h, ["bash", "-i", "-c"], "printf '%s\\0' \"${BASH_ALIASES[gs]}\"")
         #expect(fields == ["git status"])
+    }
+
+    /// A ~/.bashrc the user linked into a file that a `symlink` resource of the config links elsewhere is part of
+    /// a dotfiles repository tend manages: it is not written through, and the plan says what to add.
+    @Test func aLinkIntoASourceTheConfigManagesIsNotWrittenThrough() async throws {
+        let h = try harness()
+        try h.writeBytes("dotfiles/bashrc", Array("# shared\n".utf8))
+        #expect(symlink(h.path + "/dotfiles/bashrc", h.path + "/.bashrc") == 0)
+        let config = "  - type: symlink\n    path: ~/.bash_shared\n    target: ~/dotfiles/bashrc\n"
+            + Self.config(aliases: ["gs": "git status"], variables: [:], paths: [])
+        let error = await #expect(throws: PlanError.self) { try await h.plan(config) }
+        #expect(error?.description == "~/.bashrc is a link to ~/dotfiles/bashrc, which tend manages as a symlink source, "
+            + "so tend does not edit it; add this line to ~/dotfiles/bashrc: "
+            + "[ -f \"$HOME/.config/tend/profile.sh\" ] && . \"$HOME/.config/tend/profile.sh\"")
+        #expect(h.bytes("dotfiles/bashrc") == Array("# shared\n".utf8))
+    }
+
+    /// As root in a user's home, a startup file linked to a file of another user is not written through: that
+    /// user's file would carry a line that the home's owner's shells run.
+    @Test func aLinkToAnotherUsersFileIsNotWrittenThrough() async throws {
+        try #require(geteuid() == 0, "needs root to give a file to another user; CI runs as root")
+        let h = try harness()
+        try h.writeBytes("elsewhere/bashrc", Array("# not yours\n".utf8))
+        #expect(chown(h.path + "/elsewhere/bashrc", 65534, 65534) == 0)
+        #expect(symlink(h.path + "/elsewhere/bashrc", h.path + "/.bashrc") == 0)
+        let error = await #expect(throws: PlanError.self) {
+            try await h.plan(Self.config(aliases: ["gs": "git status"], variables: [:], paths: []))
+        }
+        #expect(error?.description.hasPrefix("~/.bashrc is a link to ~/elsewhere/bashrc, which belongs to "
+            + "\(FileSystem().userName(65534)), not root; tend edits only files of the user it acts for.") == true,
+                "\(String(describing: error))")
+        #expect(h.bytes("elsewhere/bashrc") == Array("# not yours\n".utf8))
     }
 
     @Test func namesAShellCannotTakeFailAndTheRestOfTheBatchApplies() async throws {
