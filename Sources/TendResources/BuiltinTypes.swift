@@ -5,7 +5,7 @@ public enum BuiltinTypes {
     public static let all: [any ResourceType] = [
         AptPackage(), BrewPackage(), PipPackage(), PipxPackage(), FileResource(), DirectoryResource(),
         SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
-        SshKeyResource(), ScriptResource(),
+        SshKeyResource(), ScriptResource(), ShellHookResource(),
     ]
 
     public static let registry = TypeRegistry(all)

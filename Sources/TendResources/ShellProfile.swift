@@ -115,9 +115,10 @@ public struct ShellProfile: Sendable, Hashable {
     /// Variables a supported shell keeps read-only or special: setting one makes sourcing the profile fail
     /// (a POSIX shell stops at a read-only `export`), so they are never written. Found by trying each shell.
     public static let reservedVariableNames: Set<String> = [
-        // bash
-        "UID", "EUID", "PPID", "BASH_VERSINFO", "BASHOPTS", "SHELLOPTS",
-        // zsh
+        // bash; IFS changes how every later line is split, BASH_ENV and ENV what later shells run first
+        "UID", "EUID", "PPID", "BASH_VERSINFO", "BASHOPTS", "SHELLOPTS", "IFS", "BASH_ENV", "ENV",
+        // zsh: setting USERNAME, UID, EUID, GID or EGID makes a root zsh change its user or group
+        "USERNAME", "GID", "EGID", "ZSH_SUBSHELL", "ZSH_EVAL_CONTEXT",
         "status", "path", "aliases", "argv", "ARGC", "LINENO", "HISTCMD", "TTYIDLE", "parameters", "builtins",
         "modules", "jobstates", "jobtexts", "jobdirs", "userdirs", "history", "historywords", "funcstack",
         "funcfiletrace", "funcsourcetrace", "options", "commands", "functions", "nameddirs", "signals", "fpath",

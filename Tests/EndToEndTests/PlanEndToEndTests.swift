@@ -34,12 +34,17 @@ import TendTestSupport
             """)
         try home.write("notes.txt", "one\n2\nthree\n", mode: 0o644)
         try home.write("same.txt", "same\n")
+        // fish is in use whether or not it is installed here, so the alias implies the same shell hooks everywhere.
+        try home.write(".config/fish/config.fish", "")
     }
+
+    /// A bash user, whatever shell runs the tests: the alias implies hooks in ~/.bashrc and ~/.profile.
+    static let environment = ["SHELL": "/bin/bash"]
 
     @Test func textPlanOfRealFilesAndPackages() async throws {
         let home = try TemporaryHome()
         try Self.writeConfig(home)
-        let output = try await TendBinary(home: home).run(["plan"])
+        let output = try await TendBinary(home: home, environment: Self.environment).run(["plan"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.isEmpty)
         let text = output.stdout
@@ -52,7 +57,8 @@ import TendTestSupport
         #expect(text.contains("+ symlink:~/.vimrc"))
         #expect(text.contains("+ directory:~/src"))
         #expect(text.contains("+ alias:gs"))
-        #expect(text.hasSuffix("Plan: 4 to create, 1 to modify, 0 to recreate, 0 to destroy, 0 to release; 2 unchanged.\n"))
+        #expect(text.contains("+ shell-hook:~/.bashrc\n    Create ~/.bashrc with tend's block"))
+        #expect(text.hasSuffix("Plan: 7 to create, 1 to modify, 0 to recreate, 0 to destroy, 0 to release; 2 unchanged.\n"))
         let snapshot = text.replacingOccurrences(of: home.path, with: "$HOME")
         #expect(Snapshot.mismatch(snapshot, named: "plan-real.txt") == nil)
     }
@@ -70,7 +76,7 @@ import TendTestSupport
     @Test func jsonAndMarkdownFormats() async throws {
         let home = try TemporaryHome()
         try Self.writeConfig(home)
-        let tend = TendBinary(home: home)
+        let tend = TendBinary(home: home, environment: Self.environment)
         let json = try await tend.run(["plan", "--json"])
         let formatJSON = try await tend.run(["plan", "--format", "json"])
         #expect(json.stdout == formatJSON.stdout)
@@ -78,10 +84,12 @@ import TendTestSupport
         #expect(parsed?["formatVersion"] as? Int == 1)
         #expect((parsed?["configDigest"] as? String)?.hasPrefix("sha256:") == true)
         let summary = parsed?["summary"] as? [String: Int]
-        #expect(summary == ["create": 4, "modify": 1, "recreate": 0, "destroy": 0, "release": 0, "unchanged": 2])
+        #expect(summary == ["create": 7, "modify": 1, "recreate": 0, "destroy": 0, "release": 0, "unchanged": 2])
         let changes = parsed?["changes"] as? [[String: Any]] ?? []
         #expect(changes.map { $0["address"] as? String } == ["apt:tend-surely-not-a-package", "file:~/notes.txt",
-                                                               "symlink:~/.vimrc", "directory:~/src", "alias:gs"])
+                                                               "symlink:~/.vimrc", "directory:~/src", "alias:gs",
+                                                               "shell-hook:~/.bashrc", "shell-hook:~/.profile",
+                                                               "shell-hook:~/.config/fish/conf.d/tend.fish"])
         let markdown = try await tend.run(["plan", "--format", "markdown"])
         #expect(markdown.stdout.contains("| create | `apt:tend-surely-not-a-package` | Install package tend-surely-not-a-package"))
         #expect(markdown.stdout.contains("```diff\n--- ~/notes.txt (current)"))

@@ -38,7 +38,9 @@ final class LocalApplyHarness: @unchecked Sendable {
 
     /// What the state manages that `config` does not declare.
     func orphans(of config: Config) throws -> [OrphanResource] {
-        let declared = Set(config.resources.map(\.address))
+        // The hooks the profile types imply count as declared, as they do for `tend apply`.
+        let implied = Engine(registry: BuiltinTypes.registry, host: host).addingImpliedResources(to: config)
+        let declared = Set(implied.resources.map(\.address))
         return try store.managedResources().filter { !declared.contains($0.address) }
             .map { OrphanResource(address: $0.address, type: $0.type, createdByTend: $0.createdByTend) }
     }

@@ -57,6 +57,8 @@ public struct ApplySession: Sendable {
     }
 
     public func run(config: Config, mode: Mode) async throws -> Outcome {
+        // Implied resources (the shell hook) count as declared, for orphans, claims and `destroy --all` alike.
+        let config = engine.addingImpliedResources(to: config)
         let waitLimit = lockTimeout
         let note = try lock.acquire(holder: LockHolder.current(command: command), timeout: lockTimeout, stop: stop) {
             [interaction] holder in

@@ -23,8 +23,10 @@ public struct Engine: Sendable {
     /// outputs stored by earlier runs fill `${outputs...}`.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
                      state: (any StateStore)? = nil) async throws -> PlanResult {
+        let config = addingImpliedResources(to: config)
         let planner = Planner(registry: registry, home: host.home, secrets: secrets)
         var resources = try planner.select(selection, in: config)
+        if !selection.isEverything { resources += impliedResources(of: resources, in: config) }
         var orphans: [OrphanResource] = []
         var orphanSpecs: [ResourceSpec] = []
         var knownOutputs: [Address: [String: Value]] = [:]
@@ -58,6 +60,7 @@ public struct Engine: Sendable {
     /// from their observation alone.
     public func plan(config: Config, selection: Planner.Selection = Planner.Selection(),
                      orphans: [OrphanResource]) async throws -> PlanResult {
+        let config = addingImpliedResources(to: config)
         let planner = Planner(registry: registry, home: host.home, secrets: secrets)
         let resources = try planner.select(selection, in: config)
         let orphanSpecs = orphans.map {

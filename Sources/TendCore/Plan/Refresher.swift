@@ -42,6 +42,8 @@ public enum PlanError: Error, Sendable, CustomStringConvertible {
     case refreshFailed(type: String, underlying: String)
     case unknownTarget(String, suggestion: String)
     case unknownTag(String)
+    /// A resource that cannot be planned as the config stands, with what to do about it (a type's own words).
+    case cannotPlan(String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,7 @@ public enum PlanError: Error, Sendable, CustomStringConvertible {
         case .refreshFailed(let type, let underlying): return "could not read the current state of \(type) resources: \(underlying)"
         case .unknownTarget(let address, let suggestion): return "--target \(address) is not a resource of this config\(suggestion)"
         case .unknownTag(let tag): return "--tag \(tag) matches no resource of this config"
+        case .cannotPlan(let message): return message
         }
     }
 }

@@ -47,7 +47,10 @@ public struct TypeRegistry: Sendable {
 
     public subscript(name: String) -> (any ResourceType)? { types[name] }
 
-    public var catalog: SchemaCatalog { SchemaCatalog(order.map { types[$0]!.schema }) }
+    /// The schemas a config may name: every type but those the engine adds by itself (`ImpliedResourceType`).
+    public var catalog: SchemaCatalog {
+        SchemaCatalog(order.compactMap { types[$0] is any ImpliedResourceType ? nil : types[$0]!.schema })
+    }
 
     public var all: [any ResourceType] { order.map { types[$0]! } }
 }
