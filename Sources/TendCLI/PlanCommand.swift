@@ -48,6 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
         let store = try context.run { FileManager.default.fileExists(atPath: statePath) ? try SQLiteStateStore(path: statePath) : nil }
         let result = try await context.run {
             try await context.engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
+                .refusingProblems()
         }
         let plan = result.plan
         ExitRetention.keep(config)

@@ -1,0 +1,83 @@
+import TendCore
+
+/// The value checks of the built-in types (`TypeSchema.valueCheck`): each calls the very function apply uses
+/// to refuse the value, so `validate` and `plan` refuse exactly what apply would.
+enum BuiltinChecks {
+    static func apt(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        AptPackage.nameProblem(PackageMessages.name(of: resource))
+            .map { [ValueProblem("name", $0, hint: "write the name as apt-cache lists it, e.g. ripgrep or libssl3:amd64")] } ?? []
+    }
+
+    static func brew(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        BrewPackage.nameProblem(PackageMessages.name(of: resource))
+            .map { [ValueProblem("name", $0, hint: "write the name as 'brew search' shows it, e.g. ripgrep or hashicorp/tap/terraform")] } ?? []
+    }
+
+    static func pip(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        python(resource, type: "pip")
+    }
+
+    static func pipx(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        python(resource, type: "pipx")
+    }
+
+    private static func python(_ resource: ResourceSpec, type: String) -> [ValueProblem] {
+        let name = PackageMessages.name(of: resource)
+        if let problem = PythonRequirement.problem(name, type: type) { return [problem] }
+        if case .failure(let failure) = PipPackage.requirement(name: name, pin: PackageMessages.pin(of: resource)) {
+            return [ValueProblem("version", failure.message)]
+        }
+        return []
+    }
+
+    static func alias(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+        if let problem = ShellProfile.problem(alias: name, value: "") {
+            return [ValueProblem("name", problem, hint: "aliases are plain words in sh, bash, zsh and fish, e.g. gs or ll")]
+        }
+        if let value = resource.parameters["value"]?.stringValue, let problem = ShellProfile.problem(alias: name, value: value) {
+            return [ValueProblem("value", problem)]
+        }
+        return []
+    }
+
+    static func env(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        let name = resource.parameters["name"]?.stringValue ?? resource.address.key
+        if let problem = ShellProfile.problem(variable: name, value: "") {
+            return [ValueProblem("name", problem)]
+        }
+        if let value = resource.parameters["value"]?.stringValue, let problem = ShellProfile.problem(variable: name, value: value) {
+            return [ValueProblem("value", problem)]
+        }
+        return []
+    }
+
+    static func path(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        guard let directory = resource.parameters["directory"]?.stringValue,
+              let problem = ShellProfile.problem(path: directory) else { return [] }
+        return [ValueProblem("directory", problem, hint: "name one directory per path resource")]
+    }
+
+    static func gitConfig(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        let key = resource.parameters["key"]?.stringValue ?? resource.address.key
+        return GitConfigResource.keyProblem(key)
+            .map { [ValueProblem("key", $0, hint: "git keys are section.name or section.subsection.name, e.g. user.email")] } ?? []
+    }
+
+    static func file(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        guard resource.isActive, resource.ensure == .present,
+              let source = resource.parameters["source"]?.stringValue else { return [] }
+        let owner = resource.parameters["path"]?.stringValue
+        guard !context.isMadeByConfig(source, besides: owner) else { return [] }
+        let shown = PathNormalizer.addressForm(source, home: context.home)
+        guard let status = ResourcePaths.followedStatus(source, files: context.files) else {
+            return [ValueProblem("source", "source \(shown) of \(resource.address) does not exist",
+                                 hint: "create it, or fix the path (a relative one starts at the config file's directory)")]
+        }
+        guard status.kind == .file else {
+            return [ValueProblem("source", "source \(shown) of \(resource.address) is \(ResourcePaths.noun(status.kind)), not a regular file",
+                                 hint: "point 'source' at a file; a directory needs one file resource per file")]
+        }
+        return []
+    }
+}
