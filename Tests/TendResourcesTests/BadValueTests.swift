@@ -103,6 +103,34 @@ import TendTestSupport
         #expect(BrewPackage.nameProblem("a/b") != nil)
     }
 
+    @Test func gitArgumentsEndOptionsBeforeTheValuesAndBrewRefusesOptionLikeNames() {
+        #expect(ArgumentSafety.git(["clone", "--depth", "1"], operands: ["-uevil", "-dir"])
+                == ["git", "clone", "--depth", "1", "--", "-uevil", "-dir"])
+        #expect(ArgumentSafety.brew("brew", ["install"], names: ["ripgrep", "-v"]) == nil)
+        #expect(ArgumentSafety.brew("brew", ["install", "--cask"], names: ["firefox"]) == ["brew", "install", "--cask", "firefox"])
+    }
+
+    /// The alias names validate lets through are ones each shell takes: bash and zsh as aliases, fish as
+    /// functions (fish's reserved words aside, which tend leaves out of the fish profile).
+    @Test(arguments: ["gs", "a.b", "a:b", "a+b", "a-b", "1x", "_x", "x-"])
+    func aliasNamesValidateAcceptsWorkInBashZshAndFish(name: String) async throws {
+        #expect(ShellProfile.problem(alias: name, value: "echo ok") == nil)
+        let runner = SystemProcessRunner(baseEnvironment: ProcessInfo.processInfo.environment, useSudo: false)
+        let scripts: [(String, String)] = [
+            ("bash", "shopt -s expand_aliases\nalias \(name)='echo ok'\neval \(name)\n"),
+            ("zsh", "alias \(name)='echo ok'\neval \(name)\n"),
+            ("fish", "function \(name); echo ok; end; \(name)\n"),
+        ]
+        for (shell, script) in scripts {
+            do {
+                let result = try await runner.run(Command([shell, "-c", script], timeout: 60))
+                #expect(result.output == "ok\n", "\(shell) did not take alias \(name): \(result.errorOutput)")
+            } catch CommandError.launchFailed {
+                Issue.record("\(shell) is not installed; CI has it, so this test needs it")
+            }
+        }
+    }
+
     // MARK: The plan's checks
 
     @Test func aDirectoryWithFilesWhereAFileGoesIsAPlanErrorNotAChange() async throws {
