@@ -30,7 +30,10 @@ enum BuiltinChecks {
         return []
     }
 
+    /// Profile entries are checked only when they are to be written: apply removes an entry by name without
+    /// asking, so `ensure: absent` can clean up a name an older tend wrote.
     static func alias(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        guard resource.ensure == .present else { return [] }
         let name = resource.parameters["name"]?.stringValue ?? resource.address.key
         if let problem = ShellProfile.problem(alias: name, value: "") {
             return [ValueProblem("name", problem, hint: "aliases are plain words in sh, bash, zsh and fish, e.g. gs or ll")]
@@ -42,6 +45,7 @@ enum BuiltinChecks {
     }
 
     static func env(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        guard resource.ensure == .present else { return [] }
         let name = resource.parameters["name"]?.stringValue ?? resource.address.key
         if let problem = ShellProfile.problem(variable: name, value: "") {
             return [ValueProblem("name", problem)]
@@ -53,7 +57,7 @@ enum BuiltinChecks {
     }
 
     static func path(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
-        guard let directory = resource.parameters["directory"]?.stringValue,
+        guard resource.ensure == .present, let directory = resource.parameters["directory"]?.stringValue,
               let problem = ShellProfile.problem(path: directory) else { return [] }
         return [ValueProblem("directory", problem, hint: "name one directory per path resource")]
     }

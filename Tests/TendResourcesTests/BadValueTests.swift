@@ -59,6 +59,28 @@ import TendTestSupport
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
+    /// Apply removes a profile entry by name without checking it, so validate lets `ensure: absent` clean up a
+    /// name it would not write; a package name is checked either way, since its removal runs a command.
+    @Test func aNameThatIsOnlyRemovedIsCheckedOnlyWhenItReachesACommand() {
+        #expect(diagnostics("""
+            tend: 1
+            resources:
+              - type: env
+                name: USERNAME
+                ensure: absent
+              - type: alias
+                name: bad alias
+                ensure: absent
+            """).isEmpty)
+        #expect(diagnostics("""
+            tend: 1
+            resources:
+              - type: pip
+                name: --log=/tmp/x
+                ensure: absent
+            """) == ["tend.yaml:4:11: pip name '--log=/tmp/x' starts with '-', which pip would read as an option"])
+    }
+
     // MARK: argv builders: `--` before values
 
     @Test func pipAndPipxPutDoubleDashBeforeEveryRequirement() {
