@@ -68,6 +68,32 @@ enum BuiltinChecks {
             .map { [ValueProblem("key", $0, hint: "git keys are section.name or section.subsection.name, e.g. user.email")] } ?? []
     }
 
+    /// The URL needs no check: git reads it after `--`, so one that starts with `-` is a (missing) repository.
+    /// The branch also goes to `git checkout BRANCH --`, where one that starts with `-` would be an option; a
+    /// name git would refuse fails here rather than half way through a clone.
+    static func gitClone(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        guard let branch = resource.parameters["branch"]?.stringValue, let problem = branchProblem(branch) else { return [] }
+        return [ValueProblem("branch", "branch '\(branch)' is not a branch name git takes: \(problem)",
+                             hint: "write the branch as 'git branch -r' shows it, without the remote, e.g. main")]
+    }
+
+    /// git's rules for a branch name (`git check-ref-format --branch`), the ones a config can break.
+    static func branchProblem(_ branch: String) -> String? {
+        if branch.isEmpty { return "it is empty" }
+        if branch.hasPrefix("-") { return "it starts with '-', which git would read as an option" }
+        if branch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || " ~^:?*[\\".unicodeScalars.contains($0) }) {
+            return "it contains a space, a control character or one of ~ ^ : ? * [ \\"
+        }
+        if branch.contains("..") || branch.contains("@{") || branch.contains("//") || branch == "@" {
+            return "it contains '..', '@{' or '//', or is '@'"
+        }
+        if branch.hasPrefix("/") || branch.hasSuffix("/") || branch.hasSuffix(".") || branch.hasSuffix(".lock")
+            || branch.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            return "a part of it starts with '.', or it starts or ends with '/', or ends with '.' or '.lock'"
+        }
+        return nil
+    }
+
     static func file(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
         guard resource.isActive, resource.ensure == .present,
               let source = resource.parameters["source"]?.stringValue else { return [] }

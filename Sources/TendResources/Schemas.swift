@@ -200,7 +200,8 @@ public enum BuiltinSchemas {
           repository: https://example.com/me/dotfiles.git
           directory: ~/src/dotfiles
           branch: main
-        """)
+        """,
+        valueCheck: BuiltinChecks.gitClone)
 
     static let sshKey = TypeSchema(
         name: "ssh-key", summary: "an SSH key pair made with ssh-keygen; never overwrites an existing key",
