@@ -153,6 +153,17 @@ import TendTestSupport
         }
     }
 
+    /// The branch check agrees with git's own (`git check-ref-format --branch`) on names a config might hold.
+    /// ("@" is left out: git reads it as "the current branch", which a config cannot mean; tend refuses it.)
+    @Test(arguments: ["main", "feature/x-1", "release-1.2", "v1.0_rc", "é", "-f", "a b", "a..b", "x.lock", ".hidden",
+                      "a/", "a@{b", "a//b", "a~b", "a/.b", "x.", "a:b", "a\tb"])
+    func branchNamesAsGitReadsThem(branch: String) async throws {
+        let runner = SystemProcessRunner(baseEnvironment: ProcessInfo.processInfo.environment, useSudo: false)
+        let git = try await runner.run(Command(["git", "check-ref-format", "--branch", branch], timeout: 60))
+        #expect((BuiltinChecks.branchProblem(branch) == nil) == git.succeeded,
+                "tend says \(BuiltinChecks.branchProblem(branch) ?? "fine"), git exited \(git.status)")
+    }
+
     // MARK: The plan's checks
 
     @Test func aDirectoryWithFilesWhereAFileGoesIsAPlanErrorNotAChange() async throws {
