@@ -97,8 +97,11 @@ enum BuiltinChecks {
     static func file(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
         guard resource.isActive, resource.ensure == .present,
               let source = resource.parameters["source"]?.stringValue else { return [] }
+        // What apply makes first may make the source: a path another resource declares (a clone, most often),
+        // or anything a script this file depends on writes.
         let owner = resource.parameters["path"]?.stringValue
-        guard !context.isMadeByConfig(source, besides: owner) else { return [] }
+        guard !context.isMadeByConfig(source, besides: owner),
+              !resource.dependsOn.contains(where: { $0.type == "script" }) else { return [] }
         let shown = PathNormalizer.addressForm(source, home: context.home)
         guard let status = ResourcePaths.followedStatus(source, files: context.files) else {
             return [ValueProblem("source", "source \(shown) of \(resource.address) does not exist",
