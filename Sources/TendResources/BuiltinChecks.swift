@@ -94,6 +94,21 @@ enum BuiltinChecks {
         return nil
     }
 
+    /// ssh-keygen reads the passphrase and the comment as one line each; the message never quotes the passphrase.
+    static func sshKey(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
+        guard resource.ensure == .present else { return [] }
+        var problems: [ValueProblem] = []
+        if let passphrase = resource.parameters["passphrase"]?.stringValue, passphrase.contains(where: \.isNewline) {
+            problems.append(ValueProblem("passphrase", "the passphrase of key \(resource.address.key) contains a line break; ssh-keygen reads one line",
+                                         hint: "use a passphrase without line breaks (a trailing newline from a file counts)"))
+        }
+        if let comment = resource.parameters["comment"]?.stringValue, comment.contains(where: \.isNewline) {
+            problems.append(ValueProblem("comment", "the comment of key \(resource.address.key) contains a line break; a public key is one line",
+                                         hint: "write the comment on one line"))
+        }
+        return problems
+    }
+
     static func file(_ resource: ResourceSpec, _ context: ValueCheckContext) -> [ValueProblem] {
         guard resource.isActive, resource.ensure == .present,
               let source = resource.parameters["source"]?.stringValue else { return [] }

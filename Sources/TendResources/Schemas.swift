@@ -220,7 +220,8 @@ public enum BuiltinSchemas {
         - type: ssh-key
           path: ~/.ssh/id_ed25519
           comment: me@laptop
-        """)
+        """,
+        valueCheck: BuiltinChecks.sshKey)
 
     static let script = TypeSchema(
         name: "script", summary: "anything a shell script can check and do",

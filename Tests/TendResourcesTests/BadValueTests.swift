@@ -200,6 +200,26 @@ import TendTestSupport
         #expect(FileManager.default.fileExists(atPath: home.path + "/full/keep.txt"))
     }
 
+    @Test func aDirectoryThatIsNotAClonePlansNoReplaceThatApplyWouldRefuse() async throws {
+        let home = try TemporaryHome(prefix: "tend-bad-values")
+        try home.write("src/app/notes.txt", "mine\n")
+        let host = home.host()
+        let result = ConfigLoader(catalog: BuiltinSchemas.catalog, host: host.facts, workingDirectory: home.path)
+            .load(text: """
+                tend: 1
+                resources:
+                  - type: git-clone
+                    repository: https://example.com/me/app.git
+                    directory: ~/src/app
+                """, path: "tend.yaml")
+        let config = try #require(result.config, "\(rendered(result))")
+        let planned = try await Engine(registry: BuiltinTypes.registry, host: host).plan(config: config)
+        #expect(planned.problems.map { "\($0.location.map(\.description) ?? ""): \($0.message)" } == [
+            "tend.yaml:5:16: ~/src/app exists but is not a git repository; tend never replaces or deletes what it did not clone",
+        ])
+        #expect(FileManager.default.fileExists(atPath: home.path + "/src/app/notes.txt"))
+    }
+
     @Test func aValueFilledFromStoredOutputsIsCheckedAtPlan() async throws {
         let home = try TemporaryHome(prefix: "tend-bad-values")
         let host = home.host()
