@@ -37,6 +37,20 @@ struct CommandContext {
         return result.config
     }
 
+    /// Prints what the plan found apply would refuse, as `validate` prints config errors (with the source line,
+    /// read again: the loader's copy is gone by now).
+    private func reportProblems(_ diagnostics: [Diagnostic], color: Bool) {
+        var sources: [String: String] = [:]
+        for name in Set(diagnostics.compactMap(\.location?.file)) where FileSystem().status(name)?.kind == .file {
+            sources[name] = FileManager.default.contents(atPath: name).map { String(decoding: $0, as: UTF8.self) }
+        }
+        Terminal.write(DiagnosticRenderer(sources: sources, color: color).render(diagnostics), to: .standardError)
+        let path = options?.configPath() ?? "the config"
+        let count = diagnostics.count
+        Terminal.write("\(count) error\(count == 1 ? "" : "s") in \(path), found while planning; nothing was changed\n",
+                       to: .standardError)
+    }
+
     /// Runs `body`, turning engine errors into a message and exit status 1.
     func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -67,6 +81,10 @@ struct CommandContext {
         var status: Int32 = 1
         if case StateError.lockWaitInterrupted? = error as? StateError { status = 130 }
         let color = options?.color(for: .standardError) ?? Terminal.wantsColor(.standardError)
+        if let problems = error as? PlanProblems {
+            reportProblems(problems.diagnostics, color: color)
+            Foundation.exit(1)
+        }
         let label = color ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
         // Errors quote values and paths; their control characters are shown as escapes.
         Terminal.write("tend: \(label) \(TerminalText.escapeLines("\(error)"))\n", to: .standardError)

@@ -51,6 +51,7 @@ struct PlanCommand: AsyncParsableCommand {
         if out != nil { engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) } }
         let result = try await context.run {
             try await engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
+                .refusingProblems()
         }
         let plan = result.plan
         ExitRetention.keep(config)

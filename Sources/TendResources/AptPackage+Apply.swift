@@ -19,11 +19,8 @@ extension AptPackage {
         var removals: [ChangeRequest] = []
         for request in requests {
             let name = PackageMessages.name(of: request.resource)
-            guard Self.isPackageName(name) else {
-                // apt-get would read it as a glob or an option; refresh never reads it either.
-                outcomes[request.address] = .failure(ApplyFailure(
-                    "'\(name)' is not a Debian package name (letters, digits, '+', '-', '.', and ':arch'), "
-                        + "so tend does not pass it to apt-get"))
+            if let problem = Self.nameProblem(name) {
+                outcomes[request.address] = .failure(ApplyFailure(problem))
                 continue
             }
             switch request.operation {
@@ -171,12 +168,20 @@ extension AptPackage {
 
     static let environment = ["DEBIAN_FRONTEND": "noninteractive"]
 
+    /// Why apt must not be given `name`, or nil; `validate` asks the same. apt-get would read anything else as
+    /// a glob, a regular expression or an option, and refresh never reads it either.
+    static func nameProblem(_ name: String) -> String? {
+        guard !isPackageName(name) else { return nil }
+        return "'\(name)' is not a Debian package name (letters, digits, '+', '-', '.', and ':arch'), "
+            + "so tend does not pass it to apt-get"
+    }
+
     /// `apt-get install` that never asks: no recommends, and the packaged or current config file kept as
     /// dpkg's defaults say. Downgrades are allowed only in a batch with pinned versions.
     static func installCommand(_ packages: [String], allowDowngrades: Bool, timeout: Double?) -> Command {
-        Command(["apt-get", "install", "-y", "-q", "--no-install-recommends",
-                 "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"]
-                    + (allowDowngrades ? ["--allow-downgrades"] : []) + ["--"] + packages,
+        Command(ArgumentSafety.apt(["install", "-y", "-q", "--no-install-recommends",
+                                    "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"]
+                                       + (allowDowngrades ? ["--allow-downgrades"] : []), packages: packages),
                 environment: environment, timeout: timeout, privileged: true)
     }
 
@@ -202,7 +207,7 @@ extension AptPackage {
                                           timeout: Double?) async -> Result<[String: [String]], ApplyFailure> {
         var unique: [String] = []
         for name in names where !unique.contains(name) { unique.append(name) }
-        let command = Command(["apt-cache", "madison", "--"] + unique, timeout: timeout)
+        let command = Command(ArgumentSafety.apt(["madison"], packages: unique, tool: "apt-cache"), timeout: timeout)
         switch await run(command, context: context) {
         case .failure(let failure):
             return .failure(failure)
@@ -265,7 +270,7 @@ extension AptPackage {
         var removed: [String] = []
         while !pending.isEmpty {
             let packages = Self.uniqueNames(pending)
-            let simulation = Command(["apt-get", "remove", "-s", "-q", "--"] + packages, timeout: timeout)
+            let simulation = Command(ArgumentSafety.apt(["remove", "-s", "-q"], packages: packages), timeout: timeout)
             let result: CommandResult
             switch await Self.run(simulation, context: context) {
             case .success(let ran): result = ran
@@ -300,7 +305,7 @@ extension AptPackage {
                     + "'ensure: absent' too, or keep \(Self.names(pending))"))
         }
 
-        let command = Command(["apt-get", "remove", "-y", "-q", "--"] + Self.uniqueNames(pending),
+        let command = Command(ArgumentSafety.apt(["remove", "-y", "-q"], packages: Self.uniqueNames(pending)),
                               environment: Self.environment, timeout: timeout, privileged: true)
         switch await Self.run(command, context: context) {
         case .failure(let failure):

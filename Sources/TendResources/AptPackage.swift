@@ -66,7 +66,7 @@ public struct AptPackage: ApplyingResourceType {
         let unique = names.filter { seen.insert($0).inserted }
         let result: CommandResult
         do {
-            result = try await host.runner.run(Command(["dpkg-query", "-W", "-f", format, "--"] + unique, timeout: timeout))
+            result = try await host.runner.run(Command(ArgumentSafety.apt(["-W", "-f", format], packages: unique, tool: "dpkg-query"), timeout: timeout))
         } catch CommandError.launchFailed {
             return nil
         }

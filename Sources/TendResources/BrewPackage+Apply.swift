@@ -37,6 +37,10 @@ extension BrewPackage {
             // kind, so a recreate is an install of the wanted kind.
             case .create, .recreate: verb = .install
             }
+            if let problem = Self.nameProblem(PackageMessages.name(of: request.resource)) {
+                outcomes[request.address] = .failure(ApplyFailure(problem))
+                continue
+            }
             let group = Group(verb: verb, cask: request.value("cask", schema: schema)?.boolValue ?? false)
             if groups[group] == nil { order.append(group) }
             groups[group, default: []].append(request)
@@ -47,13 +51,35 @@ extension BrewPackage {
         return outcomes
     }
 
+    /// Why brew must not be given `name`, or nil; `validate` asks the same. A formula or cask name, optionally
+    /// tap-qualified (`user/repo/name`): letters, digits and `@ + . _ -`, each part starting with a letter or
+    /// digit, so that brew can never read it as an option or a path.
+    static func nameProblem(_ name: String) -> String? {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        let fits = (parts.count == 1 || parts.count == 3) && parts.allSatisfy { part in
+            guard let first = part.unicodeScalars.first, isAlphanumeric(first) else { return false }
+            return part.unicodeScalars.allSatisfy { isAlphanumeric($0) || "@+._-".unicodeScalars.contains($0) }
+        }
+        if fits { return nil }
+        return "'\(name)' is not a Homebrew formula or cask name (letters, digits, '@', '+', '.', '_', '-', "
+            + "optionally as user/repo/name), so tend does not pass it to brew"
+    }
+
+    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+
     /// Runs brew from PATH, else from the first place Homebrew installs itself that exists, as refresh does.
-    private func brew(_ arguments: [String], timeout: Double?,
+    private func brew(_ arguments: [String], names: [String], timeout: Double?,
                       context: ApplyContext) async -> Result<CommandResult, ApplyFailure> {
         let fallback = fallbackExecutables.first { context.host.files.status($0)?.kind == .file }
         for executable in ["brew"] + (fallback.map { [$0] } ?? []) {
+            guard let argv = ArgumentSafety.brew(executable, arguments, names: names) else {
+                return .failure(ApplyFailure("tend will not pass \(names.joined(separator: ", ")) to brew: "
+                                             + "a name starts with '-' (internal error: the name check missed it)"))
+            }
             do {
-                return .success(try await context.host.runner.run(Command([executable] + arguments, timeout: timeout)))
+                return .success(try await context.host.runner.run(Command(argv, timeout: timeout)))
             } catch CommandError.launchFailed {
                 continue
             } catch {
@@ -74,7 +100,7 @@ extension BrewPackage {
                 names.append(PackageMessages.name(of: request.resource))
             }
             let result: CommandResult
-            switch await brew(group.arguments + names, timeout: timeout, context: context) {
+            switch await brew(group.arguments, names: names, timeout: timeout, context: context) {
             case .success(let ran): result = ran
             case .failure(let failure): return Self.failing(pending, outcomes, with: failure)
             }

@@ -17,8 +17,8 @@ public struct GitConfigResource: ApplyingResourceType {
         var observations: [Address: Observation] = [:]
         for resource in resources {
             let key = resource.parameters["key"]?.stringValue ?? resource.address.key
-            guard GitConfigFile.canonicalKey(key) != nil else {
-                observations[resource.address] = .absent("'\(key)' is not a git config key (write section.name)")
+            if let problem = Self.keyProblem(key) {
+                observations[resource.address] = .absent(problem)
                 continue
             }
             if let value = config.value(for: key) {
@@ -28,6 +28,11 @@ public struct GitConfigResource: ApplyingResourceType {
             }
         }
         return observations
+    }
+
+    /// Why git would refuse `key`, or nil; `validate`, refresh and apply ask the same.
+    static func keyProblem(_ key: String) -> String? {
+        GitConfigFile.canonicalKey(key) == nil ? "'\(key)' is not a git config key (write section.name)" : nil
     }
 
     /// The files `git config --global` reads, in the order it reads them (a later file wins).

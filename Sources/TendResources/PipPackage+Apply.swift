@@ -23,6 +23,10 @@ extension PipPackage {
                 if installs[scope] == nil { installOrder.append(scope) }
                 installs[scope, default: []].append(request)
             case .destroy:
+                if case .failure(let failure) = Self.requirement(name: PackageMessages.name(of: request.resource), pin: nil) {
+                    outcomes[request.address] = .failure(failure)
+                    continue
+                }
                 if removals[scope.python] == nil { removalOrder.append(scope.python) }
                 removals[scope.python, default: []].append(request)
             case .release:
@@ -56,9 +60,7 @@ extension PipPackage {
         while !pending.isEmpty {
             var requirements: [String] = []
             for item in pending where !requirements.contains(item.requirement) { requirements.append(item.requirement) }
-            let command = Command([scope.python, "-m", "pip", "install", "--disable-pip-version-check", "--no-input"]
-                                      + (scope.user ? ["--user"] : []) + requirements,
-                                  timeout: timeout)
+            let command = Command(Self.installArguments(requirements, scope: scope), timeout: timeout)
             let result: CommandResult
             switch await Self.run(command, scope: scope, context: context) {
             case .success(let ran): result = ran
@@ -111,8 +113,18 @@ extension PipPackage {
     /// The requirement pip installs for a name and a version pattern: the name alone, `name==1.2.3` for an
     /// exact version, `name==3.*` for a prefix. A pattern that PEP 440 cannot say (`1.?`, `3*`) is refused
     /// rather than installed loosely, because refresh would then never see the version the pattern asks for.
+    ///
+    /// The name must be a package name with optional extras (`PythonRequirement`), and the pin a version's
+    /// characters only: both end up in one argv word that pip parses as a requirement. `validate` asks this too.
     static func requirement(name: String, pin: String?) -> Result<String, ApplyFailure> {
+        if let problem = PythonRequirement.problem(name, type: "pip") {
+            return .failure(ApplyFailure(problem.message + (problem.hint.map { "; \($0)" } ?? "")))
+        }
         guard let pin else { return .success(name) }
+        guard pin.unicodeScalars.allSatisfy({ isVersionScalar($0) }) else {
+            return .failure(ApplyFailure(
+                "'\(pin)' is not a version of '\(name)' pip can install: use letters, digits and . * + ! _ -"))
+        }
         let pattern = VersionPattern(pin)
         if !pattern.hasWildcards {
             // `3.1` matches 3.1.4 as tend compares versions, as pip's `==3.1.*` does.
@@ -124,6 +136,13 @@ extension PipPackage {
         return .failure(ApplyFailure(
             "pip cannot install a version of '\(name)' matching '\(pin)': write an exact version (\"1.2.3\") "
                 + "or a prefix ending in '.*' (\"3.*\", \"1.2.*\")"))
+    }
+
+    /// What a PEP 440 version (or tend's pattern of one) is written with; anything else, such as a space, `;`
+    /// or `@`, would make the requirement say more than a version.
+    private static func isVersionScalar(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || ".*+!_-?".unicodeScalars.contains(scalar)
     }
 
     /// `3`, `1.2`, `2024.10.1`: dot-separated numbers, the release part of a PEP 440 version.
@@ -142,7 +161,7 @@ extension PipPackage {
             let name = Self.distribution(PackageMessages.name(of: request.resource))
             if !names.contains(name) { names.append(name) }
         }
-        let command = Command([python, "-m", "pip", "uninstall", "-y", "--disable-pip-version-check"] + names,
+        let command = Command(Self.uninstallArguments(names, python: python),
                               timeout: requests.compactMap(\.resource.timeout).max())
         switch await Self.run(command, scope: Scope(python: python, user: false), context: context) {
         case .failure(let failure):
@@ -156,6 +175,18 @@ extension PipPackage {
             for request in requests { outcomes[request.address] = .success(ChangeResult()) }
             return outcomes
         }
+    }
+
+    /// `PYTHON -m pip install ... -- REQUIREMENT...`: after `--`, pip reads every word as a requirement.
+    static func installArguments(_ requirements: [String], scope: Scope) -> [String] {
+        ArgumentSafety.pip(python: scope.python,
+                           ["install", "--disable-pip-version-check", "--no-input"] + (scope.user ? ["--user"] : []),
+                           requirements: requirements)
+    }
+
+    /// `PYTHON -m pip uninstall -y ... -- NAME...`.
+    static func uninstallArguments(_ names: [String], python: String) -> [String] {
+        ArgumentSafety.pip(python: python, ["uninstall", "-y", "--disable-pip-version-check"], requirements: names)
     }
 
     // MARK: - pip's messages

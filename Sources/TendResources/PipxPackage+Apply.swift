@@ -38,7 +38,11 @@ extension PipxPackage {
                 outcomes[request.address] = .success(ChangeResult())
                 continue
             case .destroy:
-                outcomes[request.address] = await uninstall(request, context: context)
+                if case .failure(let failure) = Self.requirement(name: name, pin: nil) {
+                    outcomes[request.address] = .failure(failure)
+                } else {
+                    outcomes[request.address] = await uninstall(request, context: context)
+                }
                 continue
             case .recreate:
                 // The environment is rebuilt with another interpreter: pipx keeps an existing one's.
@@ -49,7 +53,7 @@ extension PipxPackage {
             case .create, .modify:
                 break
             }
-            switch PipPackage.requirement(name: name, pin: PackageMessages.pin(of: request.resource)) {
+            switch Self.requirement(name: name, pin: PackageMessages.pin(of: request.resource)) {
             case .failure(let failure):
                 outcomes[request.address] = .failure(failure)
             case .success(let spec):
@@ -104,9 +108,22 @@ extension PipxPackage {
     private func installCommand(_ items: [Item], group: Group) -> Command {
         var specs: [String] = []
         for item in items where !specs.contains(item.spec) { specs.append(item.spec) }
-        return Command(["pipx", "install"] + (group.force ? ["--force"] : [])
-                           + (group.python.map { ["--python", $0] } ?? []) + specs,
+        return Command(Self.installArguments(specs, force: group.force, python: group.python),
                        timeout: items.compactMap(\.request.resource.timeout).max())
+    }
+
+    /// `pipx install [--force] [--python PY] -- SPEC...`: after `--`, pipx reads every word as a package spec.
+    static func installArguments(_ specs: [String], force: Bool, python: String?) -> [String] {
+        ArgumentSafety.pipx(["install"] + (force ? ["--force"] : []) + (python.map { ["--python", $0] } ?? []),
+                            specs: specs)
+    }
+
+    /// pip's requirement for the package, with pipx's name in the message of a name pipx must not be given.
+    static func requirement(name: String, pin: String?) -> Result<String, ApplyFailure> {
+        if let problem = PythonRequirement.problem(name, type: "pipx") {
+            return .failure(ApplyFailure(problem.message + (problem.hint.map { "; \($0)" } ?? "")))
+        }
+        return PipPackage.requirement(name: name, pin: pin)
     }
 
     /// The outcomes of a finished install: on success the versions refresh reads back, else the failure.
@@ -162,7 +179,7 @@ extension PipxPackage {
     private func uninstall(_ request: ChangeRequest,
                            context: ApplyContext) async -> Result<ChangeResult, ApplyFailure> {
         let name = PipPackage.distribution(PackageMessages.name(of: request.resource))
-        let command = Command(["pipx", "uninstall", name], timeout: request.resource.timeout)
+        let command = Command(ArgumentSafety.pipx(["uninstall"], specs: [name]), timeout: request.resource.timeout)
         switch await Self.run(command, context: context) {
         case .failure(let failure):
             return .failure(failure)

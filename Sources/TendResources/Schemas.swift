@@ -22,7 +22,8 @@ public enum BuiltinSchemas {
         - type: apt
           name: postgresql-client
           version: "15.*"
-        """)
+        """,
+        valueCheck: BuiltinChecks.apt)
 
     static let brew = TypeSchema(
         name: "brew", summary: "a Homebrew formula or cask",
@@ -40,7 +41,8 @@ public enum BuiltinSchemas {
         - type: brew
           name: visual-studio-code
           cask: true
-        """)
+        """,
+        valueCheck: BuiltinChecks.brew)
 
     static let pip = TypeSchema(
         name: "pip", summary: "a Python package, installed with python3 -m pip",
@@ -58,7 +60,8 @@ public enum BuiltinSchemas {
         - type: pip
           packages: [httpie, black]
           user: true
-        """)
+        """,
+        valueCheck: BuiltinChecks.pip)
 
     static let pipx = TypeSchema(
         name: "pipx", summary: "a Python application in its own virtual environment, installed with pipx",
@@ -73,7 +76,8 @@ public enum BuiltinSchemas {
         example: """
         - type: pipx
           packages: [poetry, ruff]
-        """)
+        """,
+        valueCheck: BuiltinChecks.pipx)
 
     static let ownership: [ParameterSchema] = [
         ParameterSchema("owner", .string, summary: "the owning user's name (applied when tend runs as root)",
@@ -99,7 +103,8 @@ public enum BuiltinSchemas {
             .DS_Store
             *.swp
           mode: "0644"
-        """)
+        """,
+        valueCheck: BuiltinChecks.file)
 
     static let directory = TypeSchema(
         name: "directory", summary: "a directory, with its parents",
@@ -136,7 +141,8 @@ public enum BuiltinSchemas {
         - type: alias
           name: gs
           value: git status
-        """)
+        """,
+        valueCheck: BuiltinChecks.alias)
 
     static let path = TypeSchema(
         name: "path", summary: "a directory on PATH, through tend's profile file",
@@ -148,7 +154,8 @@ public enum BuiltinSchemas {
         example: """
         - type: path
           directory: ~/.local/bin
-        """)
+        """,
+        valueCheck: BuiltinChecks.path)
 
     static let env = TypeSchema(
         name: "env", summary: "an exported environment variable, through tend's profile file",
@@ -160,7 +167,8 @@ public enum BuiltinSchemas {
         - type: env
           name: EDITOR
           value: vim
-        """)
+        """,
+        valueCheck: BuiltinChecks.env)
 
     static let gitConfig = TypeSchema(
         name: "git-config", summary: "a setting in the global git configuration",
@@ -172,7 +180,8 @@ public enum BuiltinSchemas {
         - type: git-config
           key: user.email
           value: me@example.com
-        """)
+        """,
+        valueCheck: BuiltinChecks.gitConfig)
 
     static let gitClone = TypeSchema(
         name: "git-clone", summary: "a git repository cloned into a directory",
@@ -191,7 +200,8 @@ public enum BuiltinSchemas {
           repository: https://example.com/me/dotfiles.git
           directory: ~/src/dotfiles
           branch: main
-        """)
+        """,
+        valueCheck: BuiltinChecks.gitClone)
 
     static let sshKey = TypeSchema(
         name: "ssh-key", summary: "an SSH key pair made with ssh-keygen; never overwrites an existing key",
@@ -210,7 +220,8 @@ public enum BuiltinSchemas {
         - type: ssh-key
           path: ~/.ssh/id_ed25519
           comment: me@laptop
-        """)
+        """,
+        valueCheck: BuiltinChecks.sshKey)
 
     static let script = TypeSchema(
         name: "script", summary: "anything a shell script can check and do",

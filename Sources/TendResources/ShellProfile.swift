@@ -140,6 +140,7 @@ public struct ShellProfile: Sendable, Hashable {
             return "variable name '\(name)' is not a shell name: use letters, digits and _, not starting with a digit"
         }
         if name == "PATH" { return "variable PATH is not written: put directories on PATH with path resources" }
+        if let reason = SpecialShellVariables.reason(name) { return "env name '\(name)' is \(reason); choose another name" }
         if reservedVariableNames.contains(name) {
             return "variable \(name) is read-only or special in sh, bash, zsh or fish, so it is not written"
         }

@@ -111,7 +111,7 @@ import TendTestSupport
         #expect(parsed == ShellProfile(aliases: ["ok": "x"], environment: ["GOOD_1": "x"],
                                        pathEntries: [.init(directory: "/bin", position: .append)]))
         #expect(profile.problems.contains("variable PATH is not written: put directories on PATH with path resources"))
-        #expect(profile.problems.contains("variable UID is read-only or special in sh, bash, zsh or fish, so it is not written"))
+        #expect(profile.problems.contains("env name 'UID' is special to zsh (and read-only in bash): setting it changes the shell's user id; choose another name"))
         let fish = profile.renderFish()
         #expect(!fish.contains("bad name") && !fish.contains("1BAD") && !fish.contains("with:colon"))
         #expect(!fish.unicodeScalars.contains("\0"))

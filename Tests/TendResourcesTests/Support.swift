@@ -22,6 +22,14 @@ func fixedLoader(workingDirectory: String = "/work", host: HostFacts = fixedHost
     ConfigLoader(catalog: BuiltinSchemas.catalog, host: host, workingDirectory: workingDirectory)
 }
 
+/// The built-in schemas without their value checks, for tests of the guards that apply and refresh keep
+/// behind `validate`: a value `validate` refuses must still never reach a command or a file.
+let uncheckedCatalog = SchemaCatalog(BuiltinSchemas.all.map { schema in
+    var unchecked = schema
+    unchecked.valueCheck = nil
+    return unchecked
+})
+
 /// True when the run should rewrite recorded files (`RECORD_SNAPSHOTS=1`) instead of comparing with them.
 var isRecording: Bool {
     ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"

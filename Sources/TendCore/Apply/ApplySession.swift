@@ -74,9 +74,9 @@ public struct ApplySession: Sendable {
         var result: PlanResult
         switch mode {
         case .apply(let selection):
-            result = try await engine.plan(config: config, selection: selection, state: store)
+            result = try await engine.plan(config: config, selection: selection, state: store).refusingProblems()
         case .savedPlan(let saved):
-            result = try await engine.plan(config: config, state: store)
+            result = try await engine.plan(config: config, state: store).refusingProblems()
             if let stale = saved.staleness(comparedTo: result.plan) { throw ApplyError.stale(stale) }
         case .destroy(let addresses, let all):
             result = try await destroyPlan(config: config, addresses: addresses, all: all)

@@ -46,5 +46,22 @@ extension LoadSession {
                 "dependency cycle: " + cycle.map(\.description).joined(separator: " -> "),
                 at: firstLocation[cycle[0]], hint: "remove one of these dependencies"))
         }
+        checkValues(resources)
+    }
+
+    /// Each type's own value checks (names apply would refuse, a `source:` that is not there), reported where
+    /// the value was written. Values that wait for `${outputs...}` are checked by the planner once known.
+    func checkValues(_ resources: [ResourceSpec]) {
+        let catalog = loader.catalog
+        guard catalog.types.values.contains(where: { $0.valueCheck != nil }) else { return }
+        let context = ValueCheckContext(resources: resources, catalog: catalog, home: host.home)
+        for resource in resources {
+            guard let schema = catalog[resource.type], schema.valueCheck != nil else { continue }
+            for problem in schema.valueProblems(resource, context: context) {
+                diagnostics.append(.error(problem.message,
+                                          at: resource.parameterLocations[problem.parameter] ?? resource.location,
+                                          hint: problem.hint))
+            }
+        }
     }
 }

@@ -53,7 +53,8 @@ public struct Engine: Sendable {
         let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
         let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
         return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
-                          knownOutputs: knownOutputs, failedChanges: pending)
+                          knownOutputs: knownOutputs, failedChanges: pending,
+                          problems: planProblems(config: config, resources: resources, observations: observations))
     }
 
     /// Refreshes and plans with orphans given directly (tests without a state store); orphans are planned
@@ -69,7 +70,8 @@ public struct Engine: Sendable {
         }
         let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
         let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
-        return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations)
+        return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
+                          problems: planProblems(config: config, resources: resources, observations: observations))
     }
 
     /// Fills `${outputs...}` that earlier runs already stored, so the planner can compare those parameters.
@@ -99,13 +101,17 @@ public struct PlanResult: Sendable {
     public var knownOutputs: [Address: [String: Value]]
     /// Changes that failed in earlier runs and wait for `tend recover`.
     public var failedChanges: [TransactionRecord]
+    /// Values apply would refuse, found while planning; see `refusingProblems()`.
+    public var problems: [Diagnostic]
 
     public init(plan: Plan, resources: [ResourceSpec], observations: [Address: Observation],
-                knownOutputs: [Address: [String: Value]] = [:], failedChanges: [TransactionRecord] = []) {
+                knownOutputs: [Address: [String: Value]] = [:], failedChanges: [TransactionRecord] = [],
+                problems: [Diagnostic] = []) {
         self.plan = plan
         self.resources = resources
         self.observations = observations
         self.knownOutputs = knownOutputs
         self.failedChanges = failedChanges
+        self.problems = problems
     }
 }

@@ -12,10 +12,18 @@ public protocol ResourceType: Sendable {
     /// A short sentence for the plan ("Install package ripgrep").
     func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                  observation: Observation?) -> String
+
+    /// What apply would refuse that only the host shows (a directory with files where a file should go),
+    /// for a resource that should be present; reads the host, never changes it. The plan fails on any.
+    func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem]
 }
 
 extension ResourceType {
     public var name: String { schema.name }
+
+    public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
+        []
+    }
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {

@@ -20,10 +20,16 @@ public struct TypeSchema: Sendable {
     public var impliedDependencies: [Address]
     /// A complete resource as YAML, shown by `tend types TYPE`.
     public var example: String
+    /// The type's own checks of values apply would refuse (names, syntax, a `source:` that must exist); run by
+    /// the loader on every resource, and by the planner again once `${outputs...}` are filled in.
+    public var valueCheck: ValueCheck?
+
+    /// Problems with one resource's values; must not change anything and should be cheap (it runs per resource).
+    public typealias ValueCheck = @Sendable (ResourceSpec, ValueCheckContext) -> [ValueProblem]
 
     public init(
         name: String, summary: String, parameters: [ParameterSchema], acceptsPackageList: Bool = false,
-        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String
+        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String, valueCheck: ValueCheck? = nil
     ) {
         self.name = name
         self.summary = summary
@@ -32,6 +38,17 @@ public struct TypeSchema: Sendable {
         self.rules = rules
         self.impliedDependencies = impliedDependencies
         self.example = example
+        self.valueCheck = valueCheck
+    }
+
+    /// The problems `valueCheck` finds, leaving out parameters whose `${outputs...}` are not known yet (apply
+    /// checks those itself).
+    public func valueProblems(_ resource: ResourceSpec, context: ValueCheckContext) -> [ValueProblem] {
+        guard let valueCheck else { return [] }
+        let problems = valueCheck(resource, context)
+        guard !problems.isEmpty, !resource.outputReferences.isEmpty else { return problems }
+        let unknown = Set(resource.outputReferences.map(\.parameter))
+        return problems.filter { !unknown.contains($0.parameter) }
     }
 
     /// The parameter that names the resource in its address.
