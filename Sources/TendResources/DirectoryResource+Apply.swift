@@ -56,6 +56,10 @@ extension DirectoryResource {
         guard status.kind == .directory else {
             throw ApplyFailure("\(shown) is \(ResourcePaths.noun(status.kind)), not a directory; tend will not remove it")
         }
+        // Only an empty directory goes, but a mode or owner set outside tend is still the user's (rule 1).
+        if context.backups != nil, ResourcePaths.isEmptyDirectory(path) {
+            try ResourcePaths.keepOriginal(path, request: request, context: context, action: "remove")
+        }
         guard rmdir(path) == 0 else {
             let code = errno
             if code == ENOTEMPTY || code == EEXIST {

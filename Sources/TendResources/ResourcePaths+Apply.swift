@@ -128,7 +128,10 @@ extension ResourcePaths {
         let path = absolute(request.resource, "path", home: context.host.home)
         switch request.operation {
         case .create, .modify, .recreate:
-            return try put(path)
+            var result = try put(path)
+            // What tend leaves is what a later destructive step compares with (rule 1).
+            result.written = PathFootprint.of(path, files: context.host.files)
+            return result
         case .destroy:
             try remove(path)
         case .release:

@@ -210,7 +210,7 @@ public enum BuiltinSchemas {
         - type: ssh-key
           path: ~/.ssh/id_ed25519
           comment: me@laptop
-        """)
+        """, keptByDefault: true)
 
     static let script = TypeSchema(
         name: "script", summary: "anything a shell script can check and do",

@@ -86,7 +86,7 @@ public struct ApplySession: Sendable {
                                      pid: getpid(), hostname: engine.host.facts.hostname)
         let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry)
         let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
-                                backups: StateBackupKeeper(store: store), progress: progress, stop: stop,
+                                backups: StateBackupKeeper(store: store, runID: run.id), progress: progress, stop: stop,
                                 knownOutputs: result.knownOutputs, retryOverride: retryOverride)
         let summary = await executor.apply(plan: plan, resources: result.resources, observations: result.observations)
         try store.finishRun(id: run.id, status: summary.interrupted ? .interrupted : summary.succeeded ? .succeeded : .failed)
@@ -134,7 +134,9 @@ public struct ApplySession: Sendable {
         let planner = Planner(registry: engine.registry, home: engine.host.home)
         let resources = destroyConfig.resources.filter { chosenSet.contains($0.address) }
         let observations = try await Refresher(registry: engine.registry, host: engine.host).refresh(resources)
-        let plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
+        var plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
+        plan = try engine.explainingRuleOne(plan, specs: resources + releases.compactMap { release in
+            config.resources.first { $0.address == release.address } }, state: store)
         let releaseSpecs = releases.compactMap { release in config.resources.first { $0.address == release.address } }
         return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
     }

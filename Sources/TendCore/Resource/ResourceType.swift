@@ -12,10 +12,21 @@ public protocol ResourceType: Sendable {
     /// A short sentence for the plan ("Install package ripgrep").
     func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                  observation: Observation?) -> String
+
+    /// What the plan calls the resource in "Stop managing ..." ("~/.vimrc", "git config user.name").
+    func subject(of resource: ResourceSpec) -> String
+
+    /// The footprint of what is there now (see `PathFootprint`), for types whose work a user can edit (files,
+    /// links, directories, keys, settings); nil for the others and when nothing is there. Reads, never changes.
+    func footprint(of resource: ResourceSpec, host: Machine) -> String?
 }
 
 extension ResourceType {
     public var name: String { schema.name }
+
+    public func subject(of resource: ResourceSpec) -> String { "\(schema.name) \(resource.address.key)" }
+
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { nil }
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
@@ -63,9 +74,13 @@ public protocol ApplyingResourceType: ResourceType {
     /// Makes the changes and reports each address's outcome. Must be idempotent: applying a change to a
     /// resource already in the desired state succeeds without harm. Never throws: failures are outcomes.
     func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes
+    /// True when a release goes through `apply` (a setting whose original only the type can put back); false
+    /// when the backup keeper puts back the kept files itself.
+    var putsBackItself: Bool { get }
 }
 
 extension ApplyingResourceType {
+    public var putsBackItself: Bool { false }
     public var batchSize: Int { 1 }
     public var lockGroup: String? { nil }
     public func needsPrivilege(_ request: ChangeRequest, host: Machine) -> Bool { false }

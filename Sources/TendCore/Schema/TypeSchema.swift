@@ -20,11 +20,15 @@ public struct TypeSchema: Sendable {
     public var impliedDependencies: [Address]
     /// A complete resource as YAML, shown by `tend types TYPE`.
     public var example: String
+    /// True when a resource of this type leaving the config is released, not destroyed, unless it says
+    /// `keep: false` (an ssh key: losing one locks its owner out).
+    public var keptByDefault: Bool
 
     public init(
         name: String, summary: String, parameters: [ParameterSchema], acceptsPackageList: Bool = false,
-        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String
+        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String, keptByDefault: Bool = false
     ) {
+        self.keptByDefault = keptByDefault
         self.name = name
         self.summary = summary
         self.parameters = parameters

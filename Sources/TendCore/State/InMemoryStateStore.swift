@@ -75,6 +75,14 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
         withContents { $0.backups.values.filter { $0.address == address }.sorted { $0.id! < $1.id! } }
     }
 
+    public func allBackups() throws -> [Backup] {
+        withContents { $0.backups.values.sorted { $0.id! < $1.id! } }
+    }
+
+    public func backup(id: Int64) throws -> Backup? {
+        withContents { $0.backups[id] }
+    }
+
     public func removeBackup(id: Int64) throws {
         let removed = withContents { $0.backups.removeValue(forKey: id) }
         removed?.removeBlob(under: backupDirectory)

@@ -13,6 +13,10 @@ public protocol StateStore: Sendable {
     /// Records a backup whose blob (for files) is already written under the state directory.
     func addBackup(_ backup: Backup) throws -> Backup
     func backups(for address: Address) throws -> [Backup]
+    /// Every backup, oldest first, whatever its resource (those of resources tend no longer manages too).
+    func allBackups() throws -> [Backup]
+    /// One backup by its id; nil when there is none.
+    func backup(id: Int64) throws -> Backup?
     /// Removes a backup's record and its blob (after it was restored); an unknown id is not an error.
     func removeBackup(id: Int64) throws
     /// The directory where backup blobs live.
