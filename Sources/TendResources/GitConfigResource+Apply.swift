@@ -69,7 +69,7 @@ extension GitConfigResource {
             if PathFootprint.value(current) != last.digest {
                 try backups.keepValue(current, label: label, for: request.address, reason: .editedOutsideTend)
             }
-        } else if try backups.originals(request.address).isEmpty {
+        } else {
             try backups.keepValue(current, label: label, for: request.address, reason: .original)
         }
     }

@@ -170,3 +170,54 @@ import TendTestSupport
         return result.output
     }
 }
+
+/// `keep: true` and a sensitive git value, through the built binary.
+@Suite struct KeepAndSecretEndToEndTests {
+    /// A file marked `keep: true` that leaves the config is released, left in place, even though tend made it.
+    @Test func aKeptFileStaysWhenItLeavesTheConfig() async throws {
+        let home = try TemporaryHome(prefix: "tend-keep")
+        let tend = TendBinary(home: home)
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - { type: file, path: ~/kept.txt, content: \"k\\n\", keep: true }\n")
+        try #require(try await tend.run(["apply", "--yes"]).status == 0)
+        try home.write("tend.yaml", "tend: 1\nresources: []\n")
+        let apply = try await tend.run(["apply", "--yes"])
+        #expect(apply.stdout.contains("Stop managing ~/kept.txt (left as it is)"), "\(apply.stdout)")
+        #expect(apply.stdout.contains("it is marked keep"), "\(apply.stdout)")
+        #expect(try String(contentsOfFile: home.path + "/kept.txt", encoding: .utf8) == "k\n")
+    }
+
+    /// Issue 10 item 3 for git-config: while tend sets a sensitive value, no process's argv holds it. A `git`
+    /// placed first on PATH reads every `/proc/*/cmdline` at the moment tend runs it, then runs the real git.
+    @Test func aSensitiveGitValueNeverEntersArgv() async throws {
+        let home = try TemporaryHome(prefix: "tend-secret")
+        let realGit = try #require(["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first {
+            FileManager.default.isExecutableFile(atPath: $0) }, "git is not installed")
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let seen = home.path + "/seen-in-argv"
+        try home.write("bin/git", """
+            #!/bin/sh
+            for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f" 2>/dev/null; echo; done >> "\(seen)"
+            exec \(realGit) "$@"
+            """, mode: 0o755)
+        let path = home.path + "/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let tend = TendBinary(home: home, environment: ["PATH": path])
+        try home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - type: git-config
+                key: credential.token
+                value: "\(secret)"
+                sensitive: [value]
+            """)
+        let apply = try await tend.run(["apply", "--yes"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        // The probe saw git's own argv (so it looked while tend ran git), and nowhere the secret.
+        let argvs = try String(contentsOfFile: seen, encoding: .utf8)
+        #expect(argvs.contains("config --global -- credential.token"), "the probe did not see git run:\n\(argvs)")
+        #expect(!argvs.contains(secret), "the secret was in a process's argv")
+        let value = try await SystemProcessRunner(baseEnvironment: tend.environment, useSudo: false)
+            .run(Command([realGit, "config", "--global", "--get", "credential.token"], timeout: 60))
+        #expect(value.output == secret + "\n")
+        #expect(!apply.stdout.contains(secret) && !apply.stderr.contains(secret))
+    }
+}

@@ -29,10 +29,8 @@ public struct StateBackupKeeper: BackupKeeper {
             try save(path, for: address, reason: .editedOutsideTend)
             return
         }
-        if try store.backups(for: address).contains(where: { $0.path == path && $0.reason == .original }) {
-            try save(path, for: address, reason: .editedOutsideTend)
-            return
-        }
+        // No record: tend takes it over now, so this is the original, even when an older one (from an earlier
+        // time tend managed the path) is kept too; a release puts back the newest.
         try save(path, for: address, reason: .original)
     }
 
@@ -76,7 +74,9 @@ public struct StateBackupKeeper: BackupKeeper {
     public func restore(_ address: Address) throws -> Bool {
         let record = try store.managedResource(address)
         var restored = false
-        for backup in try originals(address) where backup.kind != .value {
+        var newest: [String: Backup] = [:]
+        for backup in try originals(address) where backup.kind != .value { newest[backup.path] = backup }
+        for backup in newest.values.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
             // A path that changed since tend's last write is the user's now: left alone, the original stays kept.
             guard let written = record?.written, PathFootprint.of(backup.path, files: files) == written else { continue }
             try restore(backup)
