@@ -134,3 +134,26 @@ import TendTestSupport
         #expect(words(.modify, "Update ~/app.conf", own) == "Update ~/app.conf")
     }
 }
+
+/// Schema 2 over a state schema 1 wrote: nothing recorded is lost, ssh keys become kept.
+@Suite struct SchemaTwoMigrationTests {
+    @Test func aVersionOneStateKeepsItsRecordsAndBackups() throws {
+        let directory = try TemporaryHome(prefix: "tend-state")
+        let path = directory.path + "/state.db"
+        try SQLiteStateStore.makeOlderStateForTesting(path: path, upTo: "v1", sql: """
+            INSERT INTO managed_resource VALUES ('ssh-key', '~/.ssh/id', 'ssh-key', '{}', '{}', 1, '["/w/tend.yaml"]', 5);
+            INSERT INTO managed_resource VALUES ('file', '~/a', 'file', '{}', '{}', 0, '["/w/tend.yaml"]', 5);
+            INSERT INTO backup (address_type, address_key, path, kind, blob_path, digest, mode, uid, gid, link_target,
+                                created_at)
+                VALUES ('file', '~/a', '/home/me/a', 'symlink', NULL, NULL, 511, 1, 1, 'target', 7);
+            """)
+        let store = try SQLiteStateStore(path: path)
+        #expect(try store.textForTesting("PRAGMA user_version") == "2")
+        let key = try #require(try store.managedResource(Address(type: "ssh-key", key: "~/.ssh/id")))
+        #expect(key.keep && key.createdByTend && key.written == nil && key.dependsOn.isEmpty)
+        #expect(try store.managedResource(Address(type: "file", key: "~/a"))?.keep == false)
+        let backup = try #require(try store.allBackups().first)
+        #expect(backup.linkTarget == "target" && backup.reason == .original && backup.size == 6 && backup.runID == nil)
+        #expect(try store.textForTesting("PRAGMA integrity_check") == "ok")
+    }
+}

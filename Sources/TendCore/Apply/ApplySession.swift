@@ -134,10 +134,9 @@ public struct ApplySession: Sendable {
         let planner = Planner(registry: engine.registry, home: engine.host.home)
         let resources = destroyConfig.resources.filter { chosenSet.contains($0.address) }
         let observations = try await Refresher(registry: engine.registry, host: engine.host).refresh(resources)
-        var plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
-        plan = try engine.explainingRuleOne(plan, specs: resources + releases.compactMap { release in
-            config.resources.first { $0.address == release.address } }, state: store)
         let releaseSpecs = releases.compactMap { release in config.resources.first { $0.address == release.address } }
+        var plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
+        plan = try engine.explainingRuleOne(plan, specs: resources + releaseSpecs, state: store)
         return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
     }
 

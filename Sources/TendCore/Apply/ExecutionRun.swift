@@ -263,8 +263,9 @@ final class ExecutionRun: @unchecked Sendable {
         return results
     }
 
-    /// Forgets a resource that left the config and was there before tend: its originals, if tend overwrote
-    /// them, are put back; otherwise the host is left as it is.
+    /// Forgets a resource that left the config and was there before tend (or is kept): its originals, if tend
+    /// overwrote them, are put back where the thing is still exactly what tend wrote (rule 1, decided by the
+    /// backup keeper, or by the type for settings it alone can write); otherwise the host is left as it is.
     private func release(_ i: Int) async -> Bool {
         let change = changes[i]
         executor.progress.started(change)

@@ -92,6 +92,8 @@ extension SQLiteStateStore {
                 ALTER TABLE managed_resource ADD COLUMN written_run INTEGER;
                 ALTER TABLE managed_resource ADD COLUMN keep INTEGER NOT NULL DEFAULT 0 CHECK (keep IN (0, 1));
                 ALTER TABLE managed_resource ADD COLUMN depends_on TEXT NOT NULL DEFAULT '[]';  -- JSON array of addresses
+                -- Keys recorded before keep existed are kept, as every ssh key is by default now.
+                UPDATE managed_resource SET keep = 1 WHERE type = 'ssh-key';
 
                 CREATE TABLE backup_v2 (
                     id           INTEGER PRIMARY KEY AUTOINCREMENT,

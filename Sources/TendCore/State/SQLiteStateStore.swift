@@ -541,6 +541,14 @@ public final class SQLiteStateStore: StateStore {
         try database.writeWithoutTransaction { try $0.execute(sql: sql) }
     }
 
+    /// Makes a state file as an older tend left it: migrated up to `migration` only, then `sql` run on it (for
+    /// tests of the migrations that follow).
+    static func makeOlderStateForTesting(path: String, upTo migration: String, sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try migrator.migrate(queue, upTo: migration)
+        try queue.writeWithoutTransaction { try $0.execute(sql: sql) }
+    }
+
     /// The first column of the first row of a query, as text (for tests: `PRAGMA journal_mode`).
     func textForTesting(_ sql: String) throws -> String? {
         try database.read { try String.fetchOne($0, sql: sql) }
