@@ -20,14 +20,15 @@ struct RuleOneCell: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(kind.rawValue), \(origin.rawValue), \(edit.rawValue), \(removal.rawValue)" }
 
-    /// Every cell. Aliases (and PATH and env entries, which share the code) live in tend's own `profile.sh`:
-    /// nothing of the user's is there to adopt, and the file is tend's to rewrite, so their cells are the
-    /// created and untouched ones; edits to shell startup files are the shell hook's matter.
+    /// Every cell. Aliases (and PATH and env entries, which share the code) live in tend's own `profile.sh`, so
+    /// nothing of the user's is there to adopt: their cells are the created ones. "Edited since" for them means
+    /// the user added a line to `profile.sh` itself, which tend keeps in backups before it rewrites or removes the
+    /// file; edits to shell startup files are the shell hook's matter.
     static let all: [RuleOneCell] = Kind.allCases.flatMap { kind in
         Origin.allCases.flatMap { origin in
             Edit.allCases.flatMap { edit in
                 Removal.allCases.compactMap { removal in
-                    if kind == .alias && (origin == .adopted || edit == .edited) { return nil }
+                    if kind == .alias && origin == .adopted { return nil }
                     return RuleOneCell(kind: kind, origin: origin, edit: edit, removal: removal)
                 }
             }
@@ -172,7 +173,9 @@ private struct MatrixWorld {
             #expect(chmod(path, 0o705) == 0)
             users.add(.mode(0o705))
         case .alias:
-            break
+            let edited = try String(contentsOfFile: path, encoding: .utf8) + "alias mine='echo mine'\n"
+            try Data(edited.utf8).write(to: URL(fileURLWithPath: path))
+            users.add(.bytes(edited))
         case .gitConfig:
             try await run(["git", "config", "--global", "user.name", "User Edit"])
             users.add(.bytes("User Edit"))
@@ -237,7 +240,7 @@ private struct MatrixWorld {
             if !released { #expect(files.status(path) == nil, "~/data should be gone") }
             else { #expect(files.status(path)?.mode == (cell.edit == .edited ? 0o705 : 0o700)) }
         case .alias:
-            #expect(!(files.readText(path) ?? "").contains("ll"), "profile.sh still has the alias")
+            #expect(!(files.readText(path) ?? "").contains("alias ll="), "profile.sh still has the alias")
         case .gitConfig:
             let value = try await run(["git", "config", "--global", "--get", "user.name"], check: false)
             if !released { #expect(value.status == 1, "user.name should be unset, is \(value.output)") }
