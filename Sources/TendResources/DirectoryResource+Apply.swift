@@ -25,12 +25,13 @@ extension DirectoryResource {
                 if status.kind == .symlink { what += " whose target is not a directory" }
                 throw ApplyFailure("\(shown) is \(what); tend will not replace it with a directory")
             }
+            // Keeps the original mode and owner for when the resource leaves the config (nothing when the
+            // directory is tend's own already); the bits are no user data, so without a state the change still
+            // goes ahead.
+            if context.backups != nil, status.kind == .directory {
+                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
+            }
             if let mode, mode != found.mode {
-                // Keeps the original mode for when the resource leaves the config; the bits are no user data, so
-                // without a state the change still goes ahead.
-                if context.backups != nil, status.kind == .directory {
-                    try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
-                }
                 try ResourcePaths.setMode(path, mode, host: host)
             }
         } else {

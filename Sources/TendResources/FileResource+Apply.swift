@@ -41,11 +41,12 @@ extension FileResource {
             switch status.kind {
             case .file:
                 if host.files.read(path) == bytes {
-                    // Same bytes: only attributes change, in place. The backup keeps the original mode.
+                    // Same bytes: only attributes change, in place. The backup keeps the original mode and owner
+                    // (rule 1 keeps nothing when the file is tend's own already).
+                    if context.backups != nil {
+                        try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
+                    }
                     if let mode, mode != status.mode {
-                        if context.backups != nil {
-                            try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
-                        }
                         try ResourcePaths.setMode(path, mode, host: host)
                     }
                     try ResourcePaths.applyOwnership(path, uid: uid, gid: gid, request: request, host: host)

@@ -77,6 +77,8 @@ public struct GitConfigResource: ApplyingResourceType {
 
     public func subject(of resource: ResourceSpec) -> String { "git config \(resource.address.key)" }
 
+    public var keepsOriginals: Bool { true }
+
     /// The value's footprint in the global configuration, so that rule 1 sees a value set outside tend.
     public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
         let key = resource.parameters["key"]?.stringValue ?? resource.address.key

@@ -47,6 +47,8 @@ public struct SymlinkResource: ApplyingResourceType {
         PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
     }
 
+    public var keepsOriginals: Bool { true }
+
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")

@@ -47,6 +47,9 @@ struct RuleOneCell: Sendable, CustomTestStringConvertible {
         try world.writeConfig(present: true)
         let first = try await world.tend.run(["apply", "--yes"])
         try #require(first.status == 0, "first apply failed:\n\(first.stdout)\n\(first.stderr)")
+        if cell.origin == .adopted && cell.kind != .sshKey {
+            #expect(first.stdout.contains("(the original is kept in backups first)"), "\(first.stdout)")
+        }
         // An edit replaces the key's bytes by the user's own hand; then those are what must survive.
         if cell.edit == .untouched { try world.noteKey() }
         if cell.edit == .edited { try await world.editOutsideTend() }

@@ -60,8 +60,16 @@ public struct Engine: Sendable {
         let byAddress = Dictionary(specs.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         var lastWrites: [Address: LastWrite] = [:]
         for change in plan.changes where change.operation != .create {
-            guard let spec = byAddress[change.address], let type = registry[change.type],
-                  let record = try state.managedResource(change.address) else { continue }
+            guard let spec = byAddress[change.address], let type = registry[change.type] else { continue }
+            guard let record = try state.managedResource(change.address) else {
+                // Not managed yet: a change to what is there takes it over, and keeps it as the original first.
+                if type.keepsOriginals, change.operation == .modify || change.operation == .recreate,
+                   let current = type.footprint(of: spec, host: host) {
+                    lastWrites[change.address] = LastWrite(written: nil, run: nil, current: current, keptOriginal: false,
+                                                           adopting: true)
+                }
+                continue
+            }
             let current = type.footprint(of: spec, host: host)
             let original = try state.backups(for: change.address).contains { $0.reason == .original }
             // Types that leave nothing a user edits (packages, scripts) have no footprint: nothing to say.

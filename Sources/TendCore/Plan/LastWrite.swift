@@ -9,12 +9,15 @@ public struct LastWrite: Sendable, Hashable {
     public var current: String?
     /// True when backups hold the original tend replaced (an adopted resource).
     public var keptOriginal: Bool
+    /// True when tend takes over something already there with this change: it is kept as the original first.
+    public var adopting: Bool
 
-    public init(written: String?, run: Int64?, current: String?, keptOriginal: Bool) {
+    public init(written: String?, run: Int64?, current: String?, keptOriginal: Bool, adopting: Bool = false) {
         self.written = written
         self.run = run
         self.current = current
         self.keptOriginal = keptOriginal
+        self.adopting = adopting
     }
 
     /// True when something is there and it is not known to be what tend left: it goes to backups first.

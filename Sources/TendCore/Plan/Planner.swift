@@ -136,14 +136,18 @@ public struct Planner: Sendable {
                 result.changes[index].message = "Stop managing \(subject) (\(what))"
                 continue
             case .destroy, .modify, .recreate:
-                if write.editedOutsideTend { clauses.append("\(write.editPhrase): kept in backups first") }
+                if write.adopting {
+                    clauses.append("the original is kept in backups first")
+                } else if write.editedOutsideTend {
+                    clauses.append("\(write.editPhrase): kept in backups first")
+                }
                 if change.operation == .destroy && write.keptOriginal { clauses.append("the original stays in backups") }
             case .create:
                 continue
             }
             guard !clauses.isEmpty else { continue }
             result.changes[index].message += " (" + clauses.joined(separator: "; ") + ")"
-            if write.editedOutsideTend { result.changes[index].reason += "; \(write.editPhrase)" }
+            if write.editedOutsideTend && !write.adopting { result.changes[index].reason += "; \(write.editPhrase)" }
         }
         return result
     }

@@ -19,6 +19,10 @@ public protocol ResourceType: Sendable {
     /// The footprint of what is there now (see `PathFootprint`), for types whose work a user can edit (files,
     /// links, directories, keys, settings); nil for the others and when nothing is there. Reads, never changes.
     func footprint(of resource: ResourceSpec, host: Machine) -> String?
+
+    /// True when the first change to something that was already there keeps it as the original (files,
+    /// links, directories, git values), so that a release can put it back.
+    var keepsOriginals: Bool { get }
 }
 
 extension ResourceType {
@@ -27,6 +31,8 @@ extension ResourceType {
     public func subject(of resource: ResourceSpec) -> String { "\(schema.name) \(resource.address.key)" }
 
     public func footprint(of resource: ResourceSpec, host: Machine) -> String? { nil }
+
+    public var keepsOriginals: Bool { false }
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
