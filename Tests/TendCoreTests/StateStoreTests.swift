@@ -148,7 +148,7 @@ func deadPID() throws -> Int32 {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func forgetRemovesTheResourceItsBackupsAndBlobs(kind: StoreKind) throws {
+    func forgetRemovesTheResourceButKeepsItsBackups(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         let store = fixture.store
         try store.saveManagedResource(sampleResource(fileA))
@@ -156,9 +156,9 @@ func deadPID() throws -> Int32 {
         let blob = try fixture.writeBlob("a.blob", "mine")
         let outside = fixture.directory.path + "/outside.txt"
         try Data("not the store's".utf8).write(to: URL(fileURLWithPath: outside))
-        _ = try store.addBackup(Backup(address: fileA, path: "/home/me/.gitconfig", kind: .file, blobPath: blob,
-                                       mode: 0o644, uid: 1, gid: 1, createdAt: t0))
-        _ = try store.addBackup(Backup(address: fileA, path: "/home/me/x", kind: .file,
+        let first = try store.addBackup(Backup(address: fileA, path: "/home/me/.gitconfig", kind: .file, blobPath: blob,
+                                               mode: 0o644, uid: 1, gid: 1, createdAt: t0))
+        let second = try store.addBackup(Backup(address: fileA, path: "/home/me/x", kind: .file,
                                        blobPath: fixture.store.backupDirectory + "/../../../outside.txt",
                                        mode: 0o644, uid: 1, gid: 1, createdAt: t0))
         let kept = try store.addBackup(Backup(address: packageB, path: "/etc/b", kind: .directory, mode: 0o755,
@@ -166,7 +166,11 @@ func deadPID() throws -> Int32 {
 
         try store.forget(fileA)
         #expect(try store.managedResource(fileA) == nil)
-        #expect(try store.backups(for: fileA).isEmpty)
+        #expect(try store.backups(for: fileA) == [first, second])
+        #expect(FileManager.default.fileExists(atPath: blob))
+        // Pruned one by one: the blob goes with its record, unless its path leads outside the backup directory.
+        try store.removeBackup(id: first.id!)
+        try store.removeBackup(id: second.id!)
         #expect(!FileManager.default.fileExists(atPath: blob))
         #expect(FileManager.default.fileExists(atPath: outside), "a blob path outside the backup directory is never deleted")
         #expect(try store.managedResource(packageB) != nil)

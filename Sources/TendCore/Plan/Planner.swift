@@ -147,7 +147,6 @@ public struct Planner: Sendable {
             }
             guard !clauses.isEmpty else { continue }
             result.changes[index].message += " (" + clauses.joined(separator: "; ") + ")"
-            if write.editedOutsideTend && !write.adopting { result.changes[index].reason += "; \(write.editPhrase)" }
         }
         return result
     }

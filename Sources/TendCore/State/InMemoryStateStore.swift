@@ -48,15 +48,11 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
     }
 
     public func forget(_ address: Address) throws {
-        let removed: [Backup] = try withContents { contents in
+        try withContents { contents in
             guard contents.managed.removeValue(forKey: address) != nil else {
                 throw StateError.unknownResource(address.description)
             }
-            let backups = contents.backups.values.filter { $0.address == address }
-            for backup in backups { contents.backups[backup.id!] = nil }
-            return backups
         }
-        for backup in removed { backup.removeBlob(under: backupDirectory) }
     }
 
     // MARK: Backups

@@ -87,18 +87,11 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func forget(_ address: Address) throws {
-        let removed = try write("forget \(address)") { db -> [Backup] in
+        try write("forget \(address)") { db in
             try db.execute(sql: "DELETE FROM managed_resource WHERE address_type = ? AND address_key = ?",
                            arguments: [address.type, address.key])
             guard db.changesCount > 0 else { throw StateError.unknownResource(address.description) }
-            let backups = try Row.fetchAll(db, sql: "SELECT * FROM backup WHERE address_type = ? AND address_key = ?",
-                                           arguments: [address.type, address.key]).map(self.backup(from:))
-            try db.execute(sql: "DELETE FROM backup WHERE address_type = ? AND address_key = ?",
-                           arguments: [address.type, address.key])
-            return backups
         }
-        // After the commit: a crash in between leaves an orphan blob, never a record without its blob.
-        for backup in removed { backup.removeBlob(under: backupDirectory) }
     }
 
     private static func upsert(_ resource: ManagedResource, in db: Database) throws {

@@ -5,8 +5,8 @@ public protocol StateStore: Sendable {
     func managedResources() throws -> [ManagedResource]
     func managedResource(_ address: Address) throws -> ManagedResource?
     func saveManagedResource(_ resource: ManagedResource) throws
-    /// Forgets a resource and its backups' records (the blobs are removed too); `unknownResource` when tend
-    /// does not manage it.
+    /// Forgets a resource; `unknownResource` when tend does not manage it. Its backups stay, listed by
+    /// `tend backups` until pruned: what tend kept of a user's bytes never goes with a record.
     func forget(_ address: Address) throws
 
     // MARK: Backups
