@@ -27,15 +27,3 @@ enum ProfileFootprint {
         try backups.keepAlways(path: path, for: address, reason: .editedOutsideTend)
     }
 }
-
-extension AliasResource {
-    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { ProfileFootprint.of(host: host) }
-}
-
-extension EnvResource {
-    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { ProfileFootprint.of(host: host) }
-}
-
-extension PathResource {
-    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { ProfileFootprint.of(host: host) }
-}

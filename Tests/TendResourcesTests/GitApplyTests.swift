@@ -197,6 +197,20 @@ private func pwnedPath() -> String { "/tmp/PWNED-" + UUID().uuidString }
         #expect(!reports.flatMap(\.commands).flatMap(\.arguments).contains(secret))
     }
 
+    /// A sensitive value that git would have to quote (quotes, backslashes, comment signs, edge spaces, a tab)
+    /// reads back from git exactly as written, though tend, not git, put it in the file.
+    @Test func aSensitiveValueIsQuotedAsGitReadsIt() async throws {
+        let world = try GitWorld()
+        let secret = " a \"quoted\" \\ value # not a comment ; nor this\tend "
+        try await world.converge(try world.load("""
+              - type: git-config
+                key: credential.token
+                value: "\(secret.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\t", with: "\\t"))"
+                sensitive: [value]
+            """))
+        #expect(try await world.git(["config", "--global", "--get", "credential.token"]).output == secret + "\n")
+    }
+
     /// A key with several values is not collapsed into one: git refuses, and so the change fails with its words.
     @Test func aKeyWithSeveralValuesIsNotCollapsed() async throws {
         let world = try GitWorld()

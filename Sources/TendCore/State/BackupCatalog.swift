@@ -28,7 +28,8 @@ public struct BackupCatalog: Sendable {
     public func restore(_ id: Int64, to path: String? = nil) throws -> String {
         let backup = try find(id)
         let keeper = StateBackupKeeper(store: store)
-        _ = try keeper.contents(ofChecked: backup)
+        // Checked before anything at the target is touched: a damaged backup changes nothing.
+        if backup.kind == .file || backup.kind == .value { _ = try keeper.contents(of: backup) }
         let target = path ?? backup.path
         if backup.kind == .value && path == nil {
             throw BackupCatalogError.settingNeedsTarget(id: id, label: backup.path)
@@ -55,15 +56,6 @@ public struct BackupCatalog: Sendable {
     private func find(_ id: Int64) throws -> Backup {
         guard let backup = try store.backup(id: id) else { throw BackupCatalogError.unknown(id) }
         return backup
-    }
-}
-
-extension StateBackupKeeper {
-    /// The bytes of a file or value backup (checked against the digest); nothing for links and directories,
-    /// which keep no bytes.
-    func contents(ofChecked backup: Backup) throws -> [UInt8]? {
-        guard backup.kind == .file || backup.kind == .value else { return nil }
-        return try contents(of: backup)
     }
 }
 
