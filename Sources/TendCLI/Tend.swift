@@ -20,7 +20,8 @@ public struct Tend: AsyncParsableCommand {
         version: version,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StateCommand.self,
-            HistoryCommand.self, ReportCommand.self, RecoverCommand.self, TypesCommand.self, SchemaCommand.self,
+            HistoryCommand.self, ReportCommand.self, RecoverCommand.self, BackupsCommand.self, TypesCommand.self,
+            SchemaCommand.self,
         ]
     )
 

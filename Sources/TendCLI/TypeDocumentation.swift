@@ -31,6 +31,10 @@ enum TypeDocumentation {
                 + "a list: one resource per item, each with \(schema.keyParameter.name) set\n"
         }
         out += "\nEvery resource also takes: " + MetaParameters.names.filter { $0 != "type" }.joined(separator: ", ") + "\n"
+        if schema.keptByDefault {
+            out += "Kept by default: when it leaves the config tend stops managing it and leaves it in place;\n"
+                + "'keep: false' lets tend remove it then (into backups first).\n"
+        }
         out += "\nExample:\n" + schema.example.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  " + $0 }.joined(separator: "\n") + "\n"
         return out

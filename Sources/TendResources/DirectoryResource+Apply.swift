@@ -51,9 +51,10 @@ extension DirectoryResource {
         let changesMode = mode.map { $0 != found.mode } ?? false
         let changesOwner = (requested.uid ?? found.uid) != found.uid || (requested.gid ?? found.gid) != found.gid
         guard changesMode || changesOwner else { return }
-        if changesMode, context.backups != nil, status.kind == .directory {
-            // Keeps the original mode for when the resource leaves the config; the bits are no user data, so
-            // without a state the change still goes ahead.
+        if context.backups != nil, status.kind == .directory {
+            // Keeps the original mode and owner for when the resource leaves the config (nothing when the
+            // directory is tend's own already); the bits are no user data, so without a state the change still
+            // goes ahead.
             try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
         }
         do {
@@ -75,6 +76,10 @@ extension DirectoryResource {
         let shown = ResourcePaths.shown(path, host: host)
         guard status.kind == .directory else {
             throw ApplyFailure("\(shown) is \(ResourcePaths.noun(status.kind)), not a directory; tend will not remove it")
+        }
+        // Only an empty directory goes, but a mode or owner set outside tend is still the user's (rule 1).
+        if context.backups != nil, parent.isEmptyDirectory(name) {
+            try ResourcePaths.keepOriginal(path, request: request, context: context, action: "remove")
         }
         do {
             try parent.removeDirectory(name)

@@ -37,6 +37,17 @@ public struct DirectoryResource: ApplyingResourceType {
         return .present(names.parameters(found, files: files), note: note)
     }
 
+    public func subject(of resource: ResourceSpec) -> String {
+        "directory " + ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
+                                             home: ResourcePaths.home(of: resource, "path"))
+    }
+
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
+        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+    }
+
+    public var keepsOriginals: Bool { true }
+
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")
@@ -44,7 +55,7 @@ public struct DirectoryResource: ApplyingResourceType {
         switch operation {
         case .create: return "Create directory \(path)"
         case .destroy: return "Remove directory \(path)"
-        case .release: return "Stop managing directory \(path) (left as it is)"
+        case .release: return "Stop managing \(subject(of: resource)) (left as it is)"
         case .modify, .recreate:
             func from(_ change: ParameterChange) -> String {
                 "\(change.before?.text ?? "unset") to \(change.after?.text ?? "unset")"

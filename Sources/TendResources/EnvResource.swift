@@ -25,3 +25,8 @@ public struct EnvResource: ApplyingResourceType {
         }
     }
 }
+
+extension EnvResource {
+    /// Rule 1 reads tend's own `profile.sh`, which holds this entry (see `ProfileFootprint`).
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { ProfileFootprint.of(host: host) }
+}

@@ -46,9 +46,10 @@ extension FileResource {
             switch status.kind {
             case .file:
                 if directory.read(name) == bytes {
-                    // Same bytes: only attributes change, in place. The backup keeps the original mode.
+                    // Same bytes: only attributes change, in place. The backup keeps the original mode and owner
+                    // (rule 1 keeps nothing when the file is tend's own already).
                     let changesMode = mode.map { $0 != status.mode } ?? false
-                    if changesMode, context.backups != nil {
+                    if context.backups != nil {
                         try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
                     }
                     let changesOwner = (requested.uid ?? status.uid) != status.uid || (requested.gid ?? status.gid) != status.gid

@@ -123,6 +123,17 @@ public struct FileResource: ApplyingResourceType {
         return observation
     }
 
+    public func subject(of resource: ResourceSpec) -> String {
+        ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
+                              home: ResourcePaths.home(of: resource, "path"))
+    }
+
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
+        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+    }
+
+    public var keepsOriginals: Bool { true }
+
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")
@@ -140,7 +151,7 @@ public struct FileResource: ApplyingResourceType {
         case .destroy:
             return "Remove \(path)"
         case .release:
-            return "Stop managing \(path) (left as it is)"
+            return "Stop managing \(subject(of: resource)) (left as it is)"
         case .modify, .recreate:
             if let occupant = ResourcePaths.occupant(in: observation?.note), occupant != .file {
                 return "Replace \(ResourcePaths.definiteNoun(occupant)) at \(path) with a file"

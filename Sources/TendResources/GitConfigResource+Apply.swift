@@ -2,7 +2,7 @@ import Foundation
 import TendCore
 
 /// Applying `git-config`: git itself sets and unsets the key (`git config --global -- KEY VALUE`), so the file
-/// gets git's quoting and git's lock; tend never edits a git config file as text.
+/// gets git's section layout and git's lock.
 ///
 /// git writes where refresh reads: `$GIT_CONFIG_GLOBAL` when it is set, else `~/.gitconfig` when it exists, else
 /// the XDG file when that exists. Refresh reads the XDG file and then `~/.gitconfig`, the later winning, so the
@@ -10,18 +10,25 @@ import TendCore
 /// XDG file would show through, so destroy also unsets the key in every other global file that still holds it
 /// (`git config --file FILE --unset-all -- KEY`): after a destroy, git no longer sees the key at all.
 ///
-/// No file backup is kept: the files hold other keys, and putting a whole file back would undo their changes
-/// as well; the plan shows the value a key had before.
+/// Rule 1: the value a key had before tend first set it is kept in backups (a `value` backup); a value changed
+/// outside tend since tend's last write is kept before tend overwrites or unsets it. A release puts the original
+/// back only while the key still holds exactly what tend set; otherwise the key is left as it is.
+///
+/// A sensitive value never enters argv (which any local user reads in `/proc`): git sets a random placeholder,
+/// and tend then swaps the placeholder for the quoted value in the file git wrote, through a temporary file
+/// and a rename. Whole files are never put back: they hold other keys, whose changes that would undo.
 extension GitConfigResource {
     /// git locks the config file while it writes; two writers at once make one fail.
     public var lockGroup: String? { "git-config" }
+
+    /// A release may give a key its original value back, which takes git, not a file copy.
+    public var putsBackItself: Bool { true }
 
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
         var outcomes: ChangeOutcomes = [:]
         for request in requests {
             do {
-                try await apply(request, context: context)
-                outcomes[request.address] = .success(ChangeResult())
+                outcomes[request.address] = .success(try await apply(request, context: context))
             } catch {
                 outcomes[request.address] = .failure(Self.failure(error, request: request))
             }
@@ -29,32 +36,100 @@ extension GitConfigResource {
         return outcomes
     }
 
-    private func apply(_ request: ChangeRequest, context: ApplyContext) async throws {
+    private func apply(_ request: ChangeRequest, context: ApplyContext) async throws -> ChangeResult {
         let host = context.host
         let key = request.resource.parameters["key"]?.stringValue ?? request.address.key
         guard GitConfigFile.canonicalKey(key) != nil else {
             throw ApplyFailure("'\(key)' is not a git config key (write section.name)")
         }
-        let environment = Self.gitEnvironment(host: host)
+        let current = try Self.globalConfig(host: host).value(for: key)
         switch request.operation {
         case .create, .modify, .recreate:
             guard let value = request.value("value", schema: schema)?.text else {
                 throw ApplyFailure("git config \(key) has no value to set")
             }
-            var command = Command(["git", "config", "--global", "--", key, value], environment: environment,
-                                  timeout: Self.timeout)
-            if request.resource.isSensitive("value") { command.sensitiveArguments = [5] }
-            try await host.runner.run(command).check()
+            try keepCurrent(current, key: key, request: request, context: context)
+            try await set(key, to: value, sensitive: request.resource.isSensitive("value"), host: host)
+            return ChangeResult(written: PathFootprint.value(value))
         case .destroy:
-            try await unset(key, arguments: ["--global"], host: host, environment: environment)
-            // A key in the XDG file shows through once ~/.gitconfig no longer has it.
-            for path in Self.globalFiles(host: host) {
-                if try Self.holds(key, path: path, host: host) {
-                    try await unset(key, arguments: ["--file", path], host: host, environment: environment)
-                }
-            }
+            try keepCurrent(current, key: key, request: request, context: context)
+            try await unsetEverywhere(key, host: host)
         case .release:
-            break
+            try await putBackOriginal(key, current: current, request: request, context: context)
+        }
+        return ChangeResult()
+    }
+
+    /// Rule 1 before a value is overwritten or unset: the first value tend replaces is kept as the original, a
+    /// value set outside tend since tend's last write as an edit; tend's own value goes without a copy.
+    private func keepCurrent(_ current: String?, key: String, request: ChangeRequest, context: ApplyContext) throws {
+        guard let current, let backups = context.backups else { return }
+        let label = "git config \(key)"
+        if let last = try backups.lastWrite(request.address) {
+            if PathFootprint.value(current) != last.digest {
+                try backups.keepValue(current, label: label, for: request.address, reason: .editedOutsideTend)
+            }
+        } else {
+            try backups.keepValue(current, label: label, for: request.address, reason: .original)
+        }
+    }
+
+    /// Gives the key the value it had before tend, when it still holds exactly what tend set.
+    private func putBackOriginal(_ key: String, current: String?, request: ChangeRequest, context: ApplyContext) async throws {
+        guard let backups = context.backups,
+              let original = try backups.originals(request.address).last(where: { $0.kind == .value }),
+              let last = try backups.lastWrite(request.address), PathFootprint.value(current) == last.digest else { return }
+        let bytes = try backups.contents(of: original)
+        guard let value = String(validating: bytes, as: UTF8.self) else {
+            throw ApplyFailure("the kept original of git config \(key) is not text")
+        }
+        try await set(key, to: value, sensitive: request.resource.isSensitive("value"), host: context.host)
+        try backups.discard(original)
+        context.log("\(request.address): put back the original value")
+    }
+
+    private func set(_ key: String, to value: String, sensitive: Bool, host: Machine) async throws {
+        let environment = Self.gitEnvironment(host: host)
+        let placeholder = sensitive ? "tend-placeholder-" + (0..<4).map { _ in
+            String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined() : nil
+        let command = Command(["git", "config", "--global", "--", key, placeholder ?? value], environment: environment,
+                              timeout: Self.timeout)
+        try await host.runner.run(command).check()
+        if let placeholder { try Self.replace(placeholder, with: value, host: host) }
+    }
+
+    /// Swaps the placeholder git wrote for the value, quoted as git reads it back, in whichever global file
+    /// holds it; the file is replaced through a temporary name, keeping its mode.
+    private static func replace(_ placeholder: String, with value: String, host: Machine) throws {
+        var quoted = "\""
+        for character in value.unicodeScalars {
+            switch character {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case "\n": quoted += "\\n"
+            case "\t": quoted += "\\t"
+            default: quoted.unicodeScalars.append(character)
+            }
+        }
+        quoted += "\""
+        for path in globalFiles(host: host) {
+            guard let bytes = host.files.read(path), let text = String(validating: bytes, as: UTF8.self),
+                  text.contains(placeholder) else { continue }
+            let mode = host.files.status(path)?.mode ?? 0o644
+            try AtomicFile.write(Array(text.replacingOccurrences(of: placeholder, with: quoted).utf8), to: path, mode: mode)
+            return
+        }
+        throw ApplyFailure("git did not write the value where tend reads it")
+    }
+
+    private func unsetEverywhere(_ key: String, host: Machine) async throws {
+        let environment = Self.gitEnvironment(host: host)
+        try await unset(key, arguments: ["--global"], host: host, environment: environment)
+        // A key in the XDG file shows through once ~/.gitconfig no longer has it.
+        for path in Self.globalFiles(host: host) {
+            if try Self.holds(key, path: path, host: host) {
+                try await unset(key, arguments: ["--file", path], host: host, environment: environment)
+            }
         }
     }
 
@@ -89,7 +164,12 @@ extension GitConfigResource {
 
     private static func failure(_ error: any Error, request: ChangeRequest) -> ApplyFailure {
         let key = request.address.key
-        let verb = request.operation == .destroy ? "unset" : "set"
+        let verb: String
+        switch request.operation {
+        case .destroy: verb = "unset"
+        case .release: verb = "put back the original of"
+        default: verb = "set"
+        }
         if let failure = error as? ApplyFailure {
             return ApplyFailure("could not \(verb) git config \(key): \(failure.message)", retryable: failure.retryable)
         }

@@ -76,7 +76,18 @@ public struct GitConfigResource: ApplyingResourceType {
         case .destroy:
             return "Unset git config \(key)"
         case .release:
-            return "Stop managing git config \(key) (left as it is)"
+            return "Stop managing \(subject(of: resource)) (left as it is)"
         }
+    }
+
+    public func subject(of resource: ResourceSpec) -> String { "git config \(resource.address.key)" }
+
+    public var keepsOriginals: Bool { true }
+
+    /// The value's footprint in the global configuration, so that rule 1 sees a value set outside tend.
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
+        let key = resource.parameters["key"]?.stringValue ?? resource.address.key
+        guard let config = try? Self.globalConfig(host: host) else { return "value (unreadable)" }
+        return PathFootprint.value(config.value(for: key))
     }
 }

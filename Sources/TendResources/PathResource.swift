@@ -42,3 +42,8 @@ public struct PathResource: ApplyingResourceType {
         }
     }
 }
+
+extension PathResource {
+    /// Rule 1 reads tend's own `profile.sh`, which holds this entry (see `ProfileFootprint`).
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { ProfileFootprint.of(host: host) }
+}

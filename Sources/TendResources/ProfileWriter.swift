@@ -71,8 +71,9 @@ struct ProfileWriter {
         }
         guard !accepted.isEmpty else { return outcomes }
         do {
+            try ProfileFootprint.keepEdits(context: context, for: accepted[0])
             try writer.write(profile)
-            for address in accepted { outcomes[address] = .success(ChangeResult()) }
+            for address in accepted { outcomes[address] = .success(ChangeResult(written: ProfileFootprint.tendsOwn)) }
         } catch {
             for address in accepted { outcomes[address] = .failure(ApplyFailure(error: error)) }
         }

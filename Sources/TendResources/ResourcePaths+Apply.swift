@@ -115,8 +115,9 @@ extension ResourcePaths {
         }
     }
 
-    /// Backs up what is at `path` before tend overwrites or deletes it; refuses when there is no state to keep
-    /// the backup in, since tend then cannot tell the user's file from its own.
+    /// Rule 1 before tend overwrites or deletes what is at `path`: the keeper keeps it unless it is exactly what
+    /// tend last wrote. Refuses when there is no state to keep the backup in, since tend then cannot tell the
+    /// user's file from its own.
     static func keepOriginal(_ path: String, request: ChangeRequest, context: ApplyContext, action: String) throws {
         guard let backups = context.backups else {
             throw ApplyFailure("\(shown(path, host: context.host)) exists and tend keeps no backup without its state; "
@@ -137,7 +138,10 @@ extension ResourcePaths {
         let path = absolute(request.resource, "path", home: context.host.home)
         switch request.operation {
         case .create, .modify, .recreate:
-            return try put(path)
+            var result = try put(path)
+            // What tend leaves is what a later destructive step compares with (rule 1).
+            result.written = PathFootprint.of(path, files: context.host.files)
+            return result
         case .destroy:
             try remove(path)
         case .release:
@@ -146,7 +150,8 @@ extension ResourcePaths {
         return ChangeResult()
     }
 
-    /// Restores the originals tend kept for the request's resource; true when there were any.
+    /// Restores the originals tend kept for the request's resource where the path still holds exactly what tend
+    /// wrote (rule 1); true when one was put back.
     static func restoreOriginals(_ request: ChangeRequest, path: String, context: ApplyContext) throws -> Bool {
         guard let backups = context.backups else { return false }
         do {

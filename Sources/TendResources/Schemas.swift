@@ -221,7 +221,7 @@ public enum BuiltinSchemas {
           path: ~/.ssh/id_ed25519
           comment: me@laptop
         """,
-        valueCheck: BuiltinChecks.sshKey)
+        valueCheck: BuiltinChecks.sshKey, keptByDefault: true)
 
     static let script = TypeSchema(
         name: "script", summary: "anything a shell script can check and do",

@@ -14,8 +14,9 @@ import TendCore
 /// - modify (the comment): `ssh-keygen -c -C COMMENT -P "" -f PATH`, or with the passphrase through the helper.
 ///   ssh-keygen rewrites both files, so both are kept as backups first (refused without a backup keeper).
 /// - recreate (another key type, or something that is not a key): always refused; tend never replaces a key.
-/// - destroy: both files are kept as backups, then deleted (refused without a backup keeper). When the resource
-///   left the config (rather than `ensure: absent`), what tend's create displaced is put back.
+/// - destroy: both files are kept as backups, then deleted (refused without a backup keeper). A key is kept by
+///   default, so leaving the config releases it; only `ensure: absent`, `keep: false` or `tend destroy` delete.
+///   What tend's create displaced (a stray `.pub`) stays in backups: `tend backups restore` puts it back.
 ///
 /// Outputs: `publicKey` (the `.pub` line) and `fingerprint` (`SHA256:...`, as `ssh-keygen -l` prints it).
 extension SshKeyResource {
@@ -91,8 +92,8 @@ extension SshKeyResource {
                 throw ApplyFailure("changing the comment of \(key.label) rewrites the key files, and tend keeps no "
                                    + "backup without its state; tend did not change it")
             }
-            try backups.keep(path: path, for: request.address)
-            try backups.keep(path: key.publicPath, for: request.address)
+            try backups.keepAlways(path: path, for: request.address, reason: .replaced)
+            try backups.keepAlways(path: key.publicPath, for: request.address, reason: .replaced)
             var arguments = ["ssh-keygen", "-c", "-C", comment ?? ""]
             if passphrase == nil { arguments += ["-P", ""] }
             // ssh-keygen rewrites the files by path: it works on copies in tend's private directory, and the
@@ -120,14 +121,10 @@ extension SshKeyResource {
                 throw ApplyFailure("tend deletes a private key only after keeping a backup of it, and keeps none "
                                    + "without its state; \(key.label) was not deleted")
             }
-            try backups.keep(path: path, for: request.address)
-            try backups.keep(path: key.publicPath, for: request.address)
+            try backups.keepAlways(path: path, for: request.address, reason: .replaced)
+            try backups.keepAlways(path: key.publicPath, for: request.address, reason: .replaced)
             try key.remove(path)
             try key.remove(key.publicPath)
-            if request.resource.ensure != .absent {
-                // The resource left the config: put back what creating it displaced (a stray .pub).
-                _ = try backups.restore(request.address)
-            }
             return ChangeResult()
         case .release:
             return ChangeResult()

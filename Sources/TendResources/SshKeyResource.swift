@@ -57,9 +57,11 @@ public struct SshKeyResource: ApplyingResourceType {
             if let current, current != Self.notAKey { return "Replace \(current) key \(path) with a new \(keyType) key" }
             return "Replace \(path) with a new \(keyType) key"
         case .destroy:
-            return "Delete key \(path) and \(path).pub"
+            return "Delete key \(path) and \(path).pub (both kept in backups first)"
         case .release:
-            return "Stop managing key \(path) (left as it is)"
+            return "Stop managing \(subject(of: resource)) (left as it is)"
         }
     }
+
+    public func subject(of resource: ResourceSpec) -> String { "key \(resource.address.key)" }
 }

@@ -38,6 +38,17 @@ public struct SymlinkResource: ApplyingResourceType {
                         note: dangling ? "the link is dangling: \(PathNormalizer.addressForm(target, home: host.home)) does not exist" : nil)
     }
 
+    public func subject(of resource: ResourceSpec) -> String {
+        "link " + ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
+                                        home: ResourcePaths.home(of: resource, "path"))
+    }
+
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
+        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+    }
+
+    public var keepsOriginals: Bool { true }
+
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")
@@ -46,7 +57,7 @@ public struct SymlinkResource: ApplyingResourceType {
         switch operation {
         case .create: return "Link \(path) -> \(target)"
         case .destroy: return "Remove link \(path)"
-        case .release: return "Stop managing link \(path) (left as it is)"
+        case .release: return "Stop managing \(subject(of: resource)) (left as it is)"
         case .modify, .recreate:
             if let occupant = ResourcePaths.occupant(in: observation?.note), occupant != .symlink {
                 return "Replace \(ResourcePaths.definiteNoun(occupant)) at \(path) with a link to \(target)"

@@ -148,7 +148,7 @@ func deadPID() throws -> Int32 {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func forgetRemovesTheResourceItsBackupsAndBlobs(kind: StoreKind) throws {
+    func forgetRemovesTheResourceButKeepsItsBackups(kind: StoreKind) throws {
         let fixture = try StoreFixture(kind)
         let store = fixture.store
         try store.saveManagedResource(sampleResource(fileA))
@@ -156,9 +156,9 @@ func deadPID() throws -> Int32 {
         let blob = try fixture.writeBlob("a.blob", "mine")
         let outside = fixture.directory.path + "/outside.txt"
         try Data("not the store's".utf8).write(to: URL(fileURLWithPath: outside))
-        _ = try store.addBackup(Backup(address: fileA, path: "/home/me/.gitconfig", kind: .file, blobPath: blob,
-                                       mode: 0o644, uid: 1, gid: 1, createdAt: t0))
-        _ = try store.addBackup(Backup(address: fileA, path: "/home/me/x", kind: .file,
+        let first = try store.addBackup(Backup(address: fileA, path: "/home/me/.gitconfig", kind: .file, blobPath: blob,
+                                               mode: 0o644, uid: 1, gid: 1, createdAt: t0))
+        let second = try store.addBackup(Backup(address: fileA, path: "/home/me/x", kind: .file,
                                        blobPath: fixture.store.backupDirectory + "/../../../outside.txt",
                                        mode: 0o644, uid: 1, gid: 1, createdAt: t0))
         let kept = try store.addBackup(Backup(address: packageB, path: "/etc/b", kind: .directory, mode: 0o755,
@@ -166,7 +166,11 @@ func deadPID() throws -> Int32 {
 
         try store.forget(fileA)
         #expect(try store.managedResource(fileA) == nil)
-        #expect(try store.backups(for: fileA).isEmpty)
+        #expect(try store.backups(for: fileA) == [first, second])
+        #expect(FileManager.default.fileExists(atPath: blob))
+        // Pruned one by one: the blob goes with its record, unless its path leads outside the backup directory.
+        try store.removeBackup(id: first.id!)
+        try store.removeBackup(id: second.id!)
         #expect(!FileManager.default.fileExists(atPath: blob))
         #expect(FileManager.default.fileExists(atPath: outside), "a blob path outside the backup directory is never deleted")
         #expect(try store.managedResource(packageB) != nil)
@@ -377,7 +381,7 @@ func deadPID() throws -> Int32 {
         let directory = try TemporaryHome(prefix: "tend-state")
         let store = try SQLiteStateStore(path: directory.path + "/state.db")
         #expect(try store.textForTesting("PRAGMA user_version") == String(SQLiteStateStore.schemaVersion))
-        #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1")
+        #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2")
         try store.checkIntegrity()
     }
 
@@ -405,7 +409,7 @@ func deadPID() throws -> Int32 {
         #expect(try reader.managedResources() == [sampleResource(packageB)])
     }
 
-    @Test(arguments: ["PRAGMA user_version = 2", "INSERT INTO grdb_migrations (identifier) VALUES ('v2')"])
+    @Test(arguments: ["PRAGMA user_version = 3", "INSERT INTO grdb_migrations (identifier) VALUES ('v3')"])
     func aStateFromANewerTendIsRefused(sql: String) throws {
         let directory = try TemporaryHome(prefix: "tend-state")
         let path = directory.path + "/state.db"
@@ -417,8 +421,8 @@ func deadPID() throws -> Int32 {
             _ = try SQLiteStateStore(path: path)
         } throws: { error in
             guard case StateError.newerSchema(let where_, let found, let supported) = error else { return false }
-            return where_ == path && found == 2 && supported == SQLiteStateStore.schemaVersion
-                && "\(error)".contains("written by a newer tend (schema 2; this tend reads up to 1); upgrade tend")
+            return where_ == path && found == 3 && supported == SQLiteStateStore.schemaVersion
+                && "\(error)".contains("written by a newer tend (schema 3; this tend reads up to 2); upgrade tend")
         }
     }
 

@@ -531,3 +531,26 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// `keep:` as the loader reads it: a boolean meta-parameter, true by default for ssh keys only.
+@Suite struct KeepLoadingTests {
+    @Test func keepIsReadAndSshKeysAreKeptByDefault() throws {
+        let result = fixedLoader().load(text: """
+            tend: 1
+            resources:
+              - { type: file, path: ~/a, content: "a", keep: true }
+              - { type: file, path: ~/b, content: "b" }
+              - { type: ssh-key, path: ~/.ssh/id_a }
+              - { type: ssh-key, path: ~/.ssh/id_b, keep: false }
+            """, path: "tend.yaml")
+        let config = try #require(result.config, "\(rendered(result))")
+        #expect(config.allResources.map(\.keep) == [true, false, true, false])
+    }
+
+    @Test func keepMustBeABoolean() {
+        let result = fixedLoader().load(text: "tend: 1\nresources:\n  - { type: file, path: ~/a, content: a, keep: maybe }\n",
+                                        path: "tend.yaml")
+        #expect(rendered(result).contains("tend.yaml:3:48: error: 'keep' must be true or false, found 'maybe'"),
+                "\(rendered(result))")
+    }
+}

@@ -95,7 +95,7 @@ public struct ApplySession: Sendable {
         let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry,
                                    secrets: engine.secrets)
         let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
-                                backups: StateBackupKeeper(store: store), progress: progress, stop: stop,
+                                backups: StateBackupKeeper(store: store, runID: run.id), progress: progress, stop: stop,
                                 knownOutputs: result.knownOutputs, retryOverride: retryOverride)
         var summary = await executor.apply(plan: plan, resources: result.resources, observations: result.observations)
         // The host has changed by now: a state write that fails here belongs in the summary, not in place of it.
@@ -158,8 +158,9 @@ public struct ApplySession: Sendable {
         let planner = Planner(registry: engine.registry, home: engine.host.home, secrets: engine.secrets)
         let resources = destroyConfig.resources.filter { chosenSet.contains($0.address) }
         let observations = try await Refresher(registry: engine.registry, host: engine.host).refresh(resources)
-        let plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
         let releaseSpecs = releases.compactMap { release in config.resources.first { $0.address == release.address } }
+        var plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
+        plan = try engine.explainingRuleOne(plan, specs: resources + releaseSpecs, state: store)
         return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
     }
 

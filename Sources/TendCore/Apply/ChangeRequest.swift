@@ -27,10 +27,14 @@ public struct ChangeResult: Sendable, Hashable {
     /// An updated configuration to persist for the resource (a resolved `latest`, a rotated token); tend
     /// validates it against the type's schema and merges it into the stored parameters.
     public var updatedParameters: [String: Value]?
+    /// The footprint of what the change left (see `PathFootprint`), recorded so that a later destructive step
+    /// can tell tend's own work from a user's edit; nil for types that leave nothing a user could edit.
+    public var written: String?
 
-    public init(outputs: [String: Value] = [:], updatedParameters: [String: Value]? = nil) {
+    public init(outputs: [String: Value] = [:], updatedParameters: [String: Value]? = nil, written: String? = nil) {
         self.outputs = outputs
         self.updatedParameters = updatedParameters
+        self.written = written
     }
 }
 
@@ -78,12 +82,29 @@ public struct ApplyContext: Sendable {
     }
 }
 
-/// Keeps what was at a path before tend overwrites or deletes it, and puts it back.
+/// Rule 1 for every destructive step (DESIGN "Never lose a byte"): what is at a path is compared with what tend
+/// last left there before tend overwrites, deletes or puts back anything, and whatever is not tend's own work
+/// is kept first.
 public protocol BackupKeeper: Sendable {
-    /// Saves what is at `path` (file bytes, directory mode, or link target) for `address`, unless tend created
-    /// it or already keeps a backup of it. Does nothing when nothing is there.
+    /// Call before overwriting or deleting `path` for `address`. Keeps what is there (file bytes, directory
+    /// mode, or link target) unless it is exactly what tend last wrote: the first time as the original, after
+    /// that as an edit made outside tend. Does nothing when nothing is there; never keeps the same bytes twice.
     func keep(path: String, for address: Address) throws
-    /// Restores the backups of `address`, byte for byte, and forgets them; false when there were none.
+    /// Keeps what is at `path` whatever it is (an ssh key tend deletes on request).
+    func keepAlways(path: String, for address: Address, reason: Backup.Reason) throws
+    /// Keeps a setting's value that is not a file of its own (a git config value); `label` names it.
+    func keepValue(_ value: String, label: String, for address: Address, reason: Backup.Reason) throws
+    /// What tend last left at `address` (a footprint, see `PathFootprint`) and the run that left it.
+    func lastWrite(_ address: Address) throws -> (digest: String, run: Int64?)?
+    /// The originals kept for `address`, oldest first.
+    func originals(_ address: Address) throws -> [Backup]
+    /// A kept backup's bytes, checked against its digest.
+    func contents(of backup: Backup) throws -> [UInt8]
+    /// Forgets a backup that was put back.
+    func discard(_ backup: Backup) throws
+    /// Puts back, byte for byte, the originals of `address` whose path still holds exactly what tend last
+    /// wrote, and forgets them; leaves the others (the user's now) in place and their originals kept. True when
+    /// one was put back.
     func restore(_ address: Address) throws -> Bool
 }
 

@@ -163,7 +163,7 @@ final class ExecutionRun: @unchecked Sendable {
         var results: [Int: Bool] = [:]
         if unit.indices.count == 1, changes[unit.indices[0]].operation == .release {
             let i = unit.indices[0]
-            return [i: release(i)]
+            return [i: await release(i)]
         }
         let typeName = changes[unit.indices[0]].type
         guard let type = executor.registry[typeName] as? any ApplyingResourceType else {
@@ -279,9 +279,10 @@ final class ExecutionRun: @unchecked Sendable {
         return results
     }
 
-    /// Forgets a resource that left the config and was there before tend: its originals, if tend overwrote
-    /// them, are put back; otherwise the host is left as it is.
-    private func release(_ i: Int) -> Bool {
+    /// Forgets a resource that left the config and was there before tend (or is kept): its originals, if tend
+    /// overwrote them, are put back where the thing is still exactly what tend wrote (rule 1, decided by the
+    /// backup keeper, or by the type for settings it alone can write); otherwise the host is left as it is.
+    private func release(_ i: Int) async -> Bool {
         let change = changes[i]
         executor.progress.started(change)
         let started = Date()
@@ -291,8 +292,16 @@ final class ExecutionRun: @unchecked Sendable {
         var token: String?
         do {
             token = try executor.journal?.begin(request)
-            let restored = try executor.backups?.restore(change.address) ?? false
-            if restored { executor.progress.log(change.address, "put back what was there before tend") }
+            if let type = executor.registry[change.type] as? any ApplyingResourceType, type.putsBackItself {
+                let context = ApplyContext(host: executor.host, backups: executor.backups) { [executor] line in
+                    executor.progress.log(change.address, line)
+                }
+                if case .failure(let failure)? = await type.apply([request], context: context)[change.address] {
+                    throw failure
+                }
+            } else if try executor.backups?.restore(change.address) ?? false {
+                executor.progress.log(change.address, "put back what was there before tend")
+            }
         } catch {
             // With the token, a restore that failed is recorded as failed (for `tend recover`), not left open.
             finish(i, token: token, request: request, .failed(message: "could not release \(change.address): \(error)",

@@ -177,6 +177,7 @@ extension LoadSession {
         guard let packageItems else {
             var spec = spec(parameters: parameters, location: location, keyValue: parameters[keyName])
             spec.dependsOnLocations = meta.dependsOn
+            spec.keep = meta.keep ?? schema.keptByDefault
             return [spec]
         }
         return packageItems.map { item, mark in
@@ -187,6 +188,7 @@ extension LoadSession {
             result.parameterLocations[keyName] = itemLocation
             if meta.id != nil { result.address.key = item.text }
             result.dependsOnLocations = meta.dependsOn
+            result.keep = meta.keep ?? schema.keptByDefault
             return result
         }
     }
@@ -220,6 +222,7 @@ extension LoadSession {
         var sensitive: [(String, Mark)] = []
         var retry: ResourceSpec.RetryPolicy?
         var timeout: Double?
+        var keep: Bool?
         var failed = false
     }
 
@@ -294,6 +297,14 @@ extension LoadSession {
                 }
             }
             meta.retry = policy
+        case "keep":
+            switch node.isNull ? nil : node.scalar?.value {
+            case "true": meta.keep = true
+            case "false": meta.keep = false
+            default:
+                error("'keep' must be true or false, found \(Self.shown(node))", file, node.mark,
+                      hint: "keep: true leaves the resource in place when it leaves the config")
+            }
         case "timeout":
             guard let text = node.scalar?.value, let seconds = Self.seconds(text), seconds > 0 else {
                 error("'timeout' must be seconds or a duration such as 90s or 5m, found \(Self.shown(node))", file,

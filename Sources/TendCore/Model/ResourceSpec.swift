@@ -37,6 +37,8 @@ public struct ResourceSpec: Sendable {
     public var baseDirectory: String
     /// `${outputs.ADDRESS.KEY}` references, resolved at apply time.
     public var outputReferences: [OutputReference]
+    /// True when leaving the config releases it instead of destroying it (`keep: true`, or the type's default).
+    public var keep: Bool = false
     /// Where each `dependsOn` entry was written, for messages about unknown addresses.
     public var dependsOnLocations: [(Address, SourceLocation)] = []
 

@@ -40,7 +40,8 @@ public struct Engine: Sendable {
                     // Another config still declares it: this one only gives up its claim, after the apply.
                     guard record.configPaths.count == 1, registry[record.type] != nil else { continue }
                     orphans.append(OrphanResource(address: record.address, type: record.type,
-                                                  createdByTend: record.createdByTend))
+                                                  createdByTend: record.createdByTend, keep: record.keep,
+                                                  dependsOn: record.dependsOn, parameters: record.parameters))
                     orphanSpecs.append(ResourceSpec(address: record.address, type: record.type,
                                                     parameters: record.parameters, ensure: .absent,
                                                     location: SourceLocation(file: "(state)", mark: .start)))
@@ -51,10 +52,40 @@ public struct Engine: Sendable {
         }
         if !knownOutputs.isEmpty { resources = resources.map { Self.resolvingKnownOutputs($0, knownOutputs) } }
         let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
-        let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
+        var plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
+        if let state { plan = try explainingRuleOne(plan, specs: resources + orphanSpecs, state: state) }
         return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
                           knownOutputs: knownOutputs, failedChanges: pending,
                           problems: planProblems(config: config, resources: resources, observations: observations))
+    }
+
+    /// The plan with rule 1's decisions in its words: for each change that overwrites, deletes or puts back
+    /// something tend manages, what tend last wrote (from the state) is compared with what is there now.
+    /// Only changed resources are read again, so a no-op plan costs nothing more.
+    public func explainingRuleOne(_ plan: Plan, specs: [ResourceSpec], state: any StateStore) throws -> Plan {
+        let byAddress = Dictionary(specs.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        var lastWrites: [Address: LastWrite] = [:]
+        for change in plan.changes where change.operation != .create {
+            guard let spec = byAddress[change.address], let type = registry[change.type] else { continue }
+            guard let record = try state.managedResource(change.address) else {
+                // Not managed yet: a change to what is there takes it over, and keeps it as the original first.
+                if type.keepsOriginals, change.operation == .modify || change.operation == .recreate,
+                   let current = type.footprint(of: spec, host: host) {
+                    lastWrites[change.address] = LastWrite(written: nil, run: nil, current: current, keptOriginal: false,
+                                                           adopting: true)
+                }
+                continue
+            }
+            let current = type.footprint(of: spec, host: host)
+            let original = try state.backups(for: change.address).contains { $0.reason == .original }
+            // Types that leave nothing a user edits (packages, scripts) have no footprint: nothing to say.
+            guard current != nil || record.written != nil || original else { continue }
+            lastWrites[change.address] = LastWrite(written: record.written, run: record.writtenRun, current: current,
+                                                   keptOriginal: original)
+        }
+        guard !lastWrites.isEmpty else { return plan }
+        return Planner(registry: registry, home: host.home).explainingRuleOne(plan, lastWrites: lastWrites,
+                                                                              resources: byAddress)
     }
 
     /// Refreshes and plans with orphans given directly (tests without a state store); orphans are planned

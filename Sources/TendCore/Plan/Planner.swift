@@ -80,8 +80,78 @@ public struct Planner: Sendable {
         let skipped = config.allResources.filter { !$0.isActive }.map(\.address)
         return Plan(configPath: config.rootPath, configDigest: config.digest,
                     changes: orphanChanges.filter { $0.operation == .release }
-                        + orphanChanges.filter { $0.operation == .destroy } + destroys + others,
+                        + Self.destroyOrder(orphanChanges.filter { $0.operation == .destroy } + destroys) + others,
                     unchanged: unchanged, skipped: skipped)
+    }
+
+    /// Destroys ordered so that nothing goes before what depends on it or lies inside it: a file and a clone in
+    /// `~/code` go before `directory:~/code`. Each destroy also names the destroys it must wait for in its
+    /// `dependsOn` (what lies inside a directory depends on it), which is what the executor follows.
+    static func destroyOrder(_ destroys: [ResourceChange]) -> [ResourceChange] {
+        guard destroys.count > 1 else { return destroys }
+        var changes = destroys
+        let paths = changes.map { change -> String? in
+            let key = change.address.key
+            return key.hasPrefix("/") || key.hasPrefix("~") ? (key.hasSuffix("/") ? String(key.dropLast()) : key) : nil
+        }
+        for i in changes.indices {
+            guard let inner = paths[i] else { continue }
+            for j in changes.indices where j != i {
+                if let outer = paths[j], inner.hasPrefix(outer + "/"), !changes[i].dependsOn.contains(changes[j].address) {
+                    changes[i].dependsOn.append(changes[j].address)
+                }
+            }
+        }
+        // Repeatedly take, in the given order, a destroy that no remaining destroy depends on.
+        var remaining = Array(changes.indices)
+        var ordered: [ResourceChange] = []
+        while !remaining.isEmpty {
+            let pending = Set(remaining.map { changes[$0].address })
+            let blockers = Set(remaining.flatMap { changes[$0].dependsOn }).intersection(pending)
+            let next = remaining.first { !blockers.contains(changes[$0].address) } ?? remaining[0]
+            ordered.append(changes[next])
+            remaining.removeAll { $0 == next }
+        }
+        return ordered
+    }
+
+    /// The plan with rule 1 in its words: each destroy, release, modify and recreate says whether what is
+    /// there is tend's own work, goes to backups first, or stays as it is, exactly as apply will decide it.
+    public func explainingRuleOne(_ plan: Plan, lastWrites: [Address: LastWrite],
+                                  resources: [Address: ResourceSpec]) -> Plan {
+        var result = plan
+        for index in result.changes.indices {
+            let change = result.changes[index]
+            guard let write = lastWrites[change.address] else { continue }
+            var clauses: [String] = []
+            switch change.operation {
+            case .release:
+                let subject = resources[change.address].flatMap { spec in registry[change.type]?.subject(of: spec) }
+                    ?? "\(change.type) \(change.address.key)"
+                let what: String
+                if !write.keptOriginal {
+                    what = "left as it is"
+                } else if write.isTendsOwn {
+                    what = "put back the original"
+                } else {
+                    what = "left as it is: \(write.editPhrase); the original is kept in backups"
+                }
+                result.changes[index].message = "Stop managing \(subject) (\(what))"
+                continue
+            case .destroy, .modify, .recreate:
+                if write.adopting {
+                    clauses.append("the original is kept in backups first")
+                } else if write.editedOutsideTend {
+                    clauses.append("\(write.editPhrase): kept in backups first")
+                }
+                if change.operation == .destroy && write.keptOriginal { clauses.append("the original stays in backups") }
+            case .create:
+                continue
+            }
+            guard !clauses.isEmpty else { continue }
+            result.changes[index].message += " (" + clauses.joined(separator: "; ") + ")"
+        }
+        return result
     }
 
     /// The change one resource needs given a fresh observation; nil when it matches. Used to verify an apply.
@@ -172,16 +242,27 @@ public struct Planner: Sendable {
 
     private func change(for orphan: OrphanResource, observation: Observation?) -> ResourceChange {
         let fingerprint = Self.fingerprint(observation ?? .absent(), sensitive: [], secrets: secrets)
-        if orphan.createdByTend && observation?.exists != false {
+        let spec = ResourceSpec(address: orphan.address, type: orphan.type, parameters: orphan.parameters,
+                                ensure: .absent, location: SourceLocation(file: "(state)", mark: .start))
+        let type = registry[orphan.type]
+        if orphan.createdByTend && !orphan.keep && observation?.exists != false {
+            let message = type?.message(for: .destroy, resource: spec, changes: [], observation: observation)
+                ?? "Remove \(orphan.type) \(orphan.address.key)"
             return ResourceChange(address: orphan.address, type: orphan.type, operation: .destroy, parameters: [],
-                                  message: "Remove \(orphan.type) \(orphan.address.key)",
-                                  reason: "no longer in the config, and tend created it", dependsOn: [],
-                                  fingerprint: fingerprint)
+                                  message: message, reason: "no longer in the config, and tend created it",
+                                  dependsOn: orphan.dependsOn, fingerprint: fingerprint)
         }
+        let reason: String
+        if orphan.keep && orphan.createdByTend && observation?.exists != false {
+            reason = "no longer in the config, and it is marked keep"
+        } else {
+            reason = orphan.createdByTend ? "no longer in the config, and already gone"
+                : "no longer in the config, and it was there before tend"
+        }
+        let message = type?.message(for: .release, resource: spec, changes: [], observation: observation)
+            ?? "Stop managing \(orphan.type) \(orphan.address.key) (left as it is)"
         return ResourceChange(address: orphan.address, type: orphan.type, operation: .release, parameters: [],
-                              message: "Stop managing \(orphan.type) \(orphan.address.key) (left as it is)",
-                              reason: orphan.createdByTend ? "no longer in the config, and already gone"
-                                  : "no longer in the config, and it was there before tend",
+                              message: message, reason: reason,
                               dependsOn: [], fingerprint: fingerprint)
     }
 
@@ -216,10 +297,20 @@ public struct OrphanResource: Sendable, Hashable {
     public var type: String
     /// True when tend created it (so it is destroyed); false when tend adopted it (so it is released).
     public var createdByTend: Bool
+    /// True for `keep: true` (and ssh keys by default): released even though tend created it.
+    public var keep: Bool
+    /// What it depended on when last applied, so that destroys run in reverse order.
+    public var dependsOn: [Address]
+    /// The parameters last applied, for the plan's words.
+    public var parameters: [String: Value]
 
-    public init(address: Address, type: String, createdByTend: Bool) {
+    public init(address: Address, type: String, createdByTend: Bool, keep: Bool = false, dependsOn: [Address] = [],
+                parameters: [String: Value] = [:]) {
         self.address = address
         self.type = type
         self.createdByTend = createdByTend
+        self.keep = keep
+        self.dependsOn = dependsOn
+        self.parameters = parameters
     }
 }

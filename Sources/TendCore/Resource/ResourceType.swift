@@ -16,6 +16,17 @@ public protocol ResourceType: Sendable {
     /// What apply would refuse that only the host shows (a directory with files where a file should go),
     /// for a resource that should be present; reads the host, never changes it. The plan fails on any.
     func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem]
+
+    /// What the plan calls the resource in "Stop managing ..." ("~/.vimrc", "git config user.name").
+    func subject(of resource: ResourceSpec) -> String
+
+    /// The footprint of what is there now (see `PathFootprint`), for types whose work a user can edit (files,
+    /// links, directories, keys, settings); nil for the others and when nothing is there. Reads, never changes.
+    func footprint(of resource: ResourceSpec, host: Machine) -> String?
+
+    /// True when the first change to something that was already there keeps it as the original (files,
+    /// links, directories, git values), so that a release can put it back.
+    var keepsOriginals: Bool { get }
 }
 
 extension ResourceType {
@@ -24,6 +35,12 @@ extension ResourceType {
     public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
         []
     }
+
+    public func subject(of resource: ResourceSpec) -> String { "\(schema.name) \(resource.address.key)" }
+
+    public func footprint(of resource: ResourceSpec, host: Machine) -> String? { nil }
+
+    public var keepsOriginals: Bool { false }
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
@@ -74,9 +91,13 @@ public protocol ApplyingResourceType: ResourceType {
     /// Makes the changes and reports each address's outcome. Must be idempotent: applying a change to a
     /// resource already in the desired state succeeds without harm. Never throws: failures are outcomes.
     func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes
+    /// True when a release goes through `apply` (a setting whose original only the type can put back); false
+    /// when the backup keeper puts back the kept files itself.
+    var putsBackItself: Bool { get }
 }
 
 extension ApplyingResourceType {
+    public var putsBackItself: Bool { false }
     public var batchSize: Int { 1 }
     public var lockGroup: String? { nil }
     public func needsPrivilege(_ request: ChangeRequest, host: Machine) -> Bool { false }

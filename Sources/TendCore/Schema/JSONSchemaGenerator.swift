@@ -176,6 +176,9 @@ public struct JSONSchemaGenerator: Sendable {
                                                   ("enum", .array(MetaParameters.ensureValues.map { .string($0) }))])))
             case "retry": properties.append((name, .object([("$ref", .string("#/$defs/retry"))])))
             case "timeout": properties.append((name, duration()))
+            case "keep":
+                properties.append((name, .object([("description", summary), ("type", .string("boolean")),
+                                                  ("default", .bool(type.keptByDefault))])))
             default: break
             }
         }

@@ -1,6 +1,6 @@
 /// The parameters every resource accepts besides its type's own (DESIGN section 1).
 public enum MetaParameters {
-    public static let names: [String] = ["type", "id", "dependsOn", "when", "ensure", "tags", "sensitive", "retry", "timeout"]
+    public static let names: [String] = ["type", "id", "dependsOn", "when", "ensure", "tags", "sensitive", "retry", "timeout", "keep"]
     /// The sugar key of package types.
     public static let packageList = "packages"
     public static let whenKeys: [String] = ["os", "distro", "arch", "hostname", "env"]
@@ -17,5 +17,6 @@ public enum MetaParameters {
         "sensitive": "names of parameters never shown or stored in clear",
         "retry": "attempts and backoff for retryable failures",
         "timeout": "how long one command may run: seconds, or a duration such as 90s, 5m",
+        "keep": "true: when it leaves the config tend stops managing it and leaves it in place, never removes it",
     ]
 }

@@ -27,10 +27,16 @@ public struct TypeSchema: Sendable {
     /// Problems with one resource's values; must not change anything and should be cheap (it runs per resource).
     public typealias ValueCheck = @Sendable (ResourceSpec, ValueCheckContext) -> [ValueProblem]
 
+    /// True when a resource of this type leaving the config is released, not destroyed, unless it says
+    /// `keep: false` (an ssh key: losing one locks its owner out).
+    public var keptByDefault: Bool
+
     public init(
         name: String, summary: String, parameters: [ParameterSchema], acceptsPackageList: Bool = false,
-        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String, valueCheck: ValueCheck? = nil
+        rules: [Rule] = [], impliedDependencies: [Address] = [], example: String, valueCheck: ValueCheck? = nil,
+        keptByDefault: Bool = false
     ) {
+        self.keptByDefault = keptByDefault
         self.name = name
         self.summary = summary
         self.parameters = parameters

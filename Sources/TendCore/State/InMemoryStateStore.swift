@@ -48,15 +48,11 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
     }
 
     public func forget(_ address: Address) throws {
-        let removed: [Backup] = try withContents { contents in
+        try withContents { contents in
             guard contents.managed.removeValue(forKey: address) != nil else {
                 throw StateError.unknownResource(address.description)
             }
-            let backups = contents.backups.values.filter { $0.address == address }
-            for backup in backups { contents.backups[backup.id!] = nil }
-            return backups
         }
-        for backup in removed { backup.removeBlob(under: backupDirectory) }
     }
 
     // MARK: Backups
@@ -73,6 +69,14 @@ public final class InMemoryStateStore: StateStore, @unchecked Sendable {
 
     public func backups(for address: Address) throws -> [Backup] {
         withContents { $0.backups.values.filter { $0.address == address }.sorted { $0.id! < $1.id! } }
+    }
+
+    public func allBackups() throws -> [Backup] {
+        withContents { $0.backups.values.sorted { $0.id! < $1.id! } }
+    }
+
+    public func backup(id: Int64) throws -> Backup? {
+        withContents { $0.backups[id] }
     }
 
     public func removeBackup(id: Int64) throws {

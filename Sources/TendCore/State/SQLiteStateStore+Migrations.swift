@@ -2,7 +2,7 @@ internal import GRDB
 
 extension SQLiteStateStore {
     /// The newest schema this tend reads and writes; `PRAGMA user_version` holds the version of a state file.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// One migration per schema version, applied in order; each ends by setting `user_version` to its number.
     /// Never edit a released migration: add the next one.
@@ -81,6 +81,47 @@ extension SQLiteStateStore {
                 );
 
                 PRAGMA user_version = 1;
+                """)
+        }
+        // Rule 1 ("never lose a byte") needs what tend last wrote per resource; `tend backups` needs each
+        // backup's run, size and reason; `keep` and recorded dependencies order and guard what leaves the
+        // config. SQLite cannot widen a CHECK in place, so the backup table is rebuilt.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE managed_resource ADD COLUMN written_digest TEXT;
+                ALTER TABLE managed_resource ADD COLUMN written_run INTEGER;
+                ALTER TABLE managed_resource ADD COLUMN keep INTEGER NOT NULL DEFAULT 0 CHECK (keep IN (0, 1));
+                ALTER TABLE managed_resource ADD COLUMN depends_on TEXT NOT NULL DEFAULT '[]';  -- JSON array of addresses
+                -- Keys recorded before keep existed are kept, as every ssh key is by default now.
+                UPDATE managed_resource SET keep = 1 WHERE type = 'ssh-key';
+
+                CREATE TABLE backup_v2 (
+                    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                    address_type TEXT NOT NULL,
+                    address_key  TEXT NOT NULL,
+                    path         TEXT NOT NULL,
+                    kind         TEXT NOT NULL CHECK (kind IN ('file', 'directory', 'symlink', 'value')),
+                    blob_path    TEXT,
+                    digest       TEXT,
+                    mode         INTEGER NOT NULL,
+                    uid          INTEGER NOT NULL,
+                    gid          INTEGER NOT NULL,
+                    link_target  TEXT,
+                    created_at   REAL NOT NULL,
+                    run_id       INTEGER,
+                    size         INTEGER NOT NULL DEFAULT 0,
+                    reason       TEXT NOT NULL DEFAULT 'original'
+                );
+                INSERT INTO backup_v2 (id, address_type, address_key, path, kind, blob_path, digest, mode, uid, gid,
+                                       link_target, created_at, size)
+                    SELECT id, address_type, address_key, path, kind, blob_path, digest, mode, uid, gid, link_target,
+                           created_at, COALESCE(length(link_target), 0)
+                    FROM backup;
+                DROP TABLE backup;
+                ALTER TABLE backup_v2 RENAME TO backup;
+                CREATE INDEX backup_by_address ON backup (address_type, address_key);
+
+                PRAGMA user_version = 2;
                 """)
         }
         return migrator

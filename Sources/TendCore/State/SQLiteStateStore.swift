@@ -85,34 +85,30 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func forget(_ address: Address) throws {
-        let removed = try write("forget \(address)") { db -> [Backup] in
+        try write("forget \(address)") { db in
             try db.execute(sql: "DELETE FROM managed_resource WHERE address_type = ? AND address_key = ?",
                            arguments: [address.type, address.key])
             guard db.changesCount > 0 else { throw StateError.unknownResource(address.description) }
-            let backups = try Row.fetchAll(db, sql: "SELECT * FROM backup WHERE address_type = ? AND address_key = ?",
-                                           arguments: [address.type, address.key]).map(self.backup(from:))
-            try db.execute(sql: "DELETE FROM backup WHERE address_type = ? AND address_key = ?",
-                           arguments: [address.type, address.key])
-            return backups
         }
-        // After the commit: a crash in between leaves an orphan blob, never a record without its blob.
-        for backup in removed { backup.removeBlob(under: backupDirectory) }
     }
 
     private static func upsert(_ resource: ManagedResource, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO managed_resource
-                (address_type, address_key, type, parameters, outputs, created_by_tend, config_paths, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                (address_type, address_key, type, parameters, outputs, created_by_tend, config_paths, updated_at,
+                 written_digest, written_run, keep, depends_on)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (address_type, address_key) DO UPDATE SET
                 type = excluded.type, parameters = excluded.parameters, outputs = excluded.outputs,
                 created_by_tend = excluded.created_by_tend, config_paths = excluded.config_paths,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, written_digest = excluded.written_digest,
+                written_run = excluded.written_run, keep = excluded.keep, depends_on = excluded.depends_on
             """, arguments: [
                 resource.address.type, resource.address.key, resource.type,
                 Value.map(resource.parameters).json.compact, Value.map(resource.outputs).json.compact,
                 resource.createdByTend, JSON.array(resource.configPaths.map(JSON.string)).compact,
-                resource.updatedAt.timeIntervalSince1970,
+                resource.updatedAt.timeIntervalSince1970, resource.written, resource.writtenRun, resource.keep,
+                JSON.array(resource.dependsOn.map { JSON.string($0.description) }).compact,
             ])
     }
 
@@ -125,11 +121,23 @@ public final class SQLiteStateStore: StateStore {
               paths.count == configPaths.arrayValue?.count else {
             throw StateError.corrupt(path: path, reason: "\(what): config_paths is not a list of strings")
         }
+        let dependencies = try parseJSON(row, "depends_on", what: what).arrayValue ?? []
+        // Stored addresses are already in address form: split at the first colon, no normalising.
+        let dependsOn = dependencies.compactMap { json -> Address? in
+            guard let text = json.stringValue, let colon = text.firstIndex(of: ":") else { return nil }
+            return Address(type: String(text[..<colon]), key: String(text[text.index(after: colon)...]))
+        }
+        guard dependsOn.count == dependencies.count else {
+            throw StateError.corrupt(path: path, reason: "\(what): depends_on is not a list of addresses")
+        }
         return ManagedResource(
             address: address, type: try row.decode(String.self, forColumn: "type"),
             parameters: try parseMap(row, "parameters", what: what), outputs: try parseMap(row, "outputs", what: what),
             createdByTend: try row.decode(Bool.self, forColumn: "created_by_tend"), configPaths: paths,
-            updatedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "updated_at")))
+            updatedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "updated_at")),
+            written: try row.decode(String?.self, forColumn: "written_digest"),
+            writtenRun: try row.decode(Int64?.self, forColumn: "written_run"),
+            keep: try row.decode(Bool.self, forColumn: "keep"), dependsOn: dependsOn)
     }
 
     // MARK: Backups
@@ -138,12 +146,12 @@ public final class SQLiteStateStore: StateStore {
         try write("record a backup of \(backup.path)") { db in
             try db.execute(sql: """
                 INSERT INTO backup (address_type, address_key, path, kind, blob_path, digest, mode, uid, gid,
-                                    link_target, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    link_target, created_at, run_id, size, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     backup.address.type, backup.address.key, backup.path, backup.kind.rawValue, backup.blobPath,
                     backup.digest, backup.mode, Int64(backup.uid), Int64(backup.gid), backup.linkTarget,
-                    backup.createdAt.timeIntervalSince1970,
+                    backup.createdAt.timeIntervalSince1970, backup.runID, backup.size, backup.reason.rawValue,
                 ])
             var stored = backup
             stored.id = db.lastInsertedRowID
@@ -155,6 +163,18 @@ public final class SQLiteStateStore: StateStore {
         try read("read the backups of \(address)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM backup WHERE address_type = ? AND address_key = ? ORDER BY id",
                              arguments: [address.type, address.key]).map(self.backup(from:))
+        }
+    }
+
+    public func allBackups() throws -> [Backup] {
+        try read("read the backups") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM backup ORDER BY id").map(self.backup(from:))
+        }
+    }
+
+    public func backup(id: Int64) throws -> Backup? {
+        try read("read backup \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM backup WHERE id = ?", arguments: [id]).map(self.backup(from:))
         }
     }
 
@@ -170,8 +190,9 @@ public final class SQLiteStateStore: StateStore {
 
     private func backup(from row: Row) throws -> Backup {
         let kindText = try row.decode(String.self, forColumn: "kind")
-        guard let kind = Backup.Kind(rawValue: kindText) else {
-            throw StateError.corrupt(path: path, reason: "backup has an unknown kind '\(kindText)'")
+        let reasonText = try row.decode(String.self, forColumn: "reason")
+        guard let kind = Backup.Kind(rawValue: kindText), let reason = Backup.Reason(rawValue: reasonText) else {
+            throw StateError.corrupt(path: path, reason: "backup has an unknown kind '\(kindText)' or reason '\(reasonText)'")
         }
         return Backup(
             id: try row.decode(Int64.self, forColumn: "id"),
@@ -184,7 +205,9 @@ public final class SQLiteStateStore: StateStore {
             uid: UInt32(truncatingIfNeeded: try row.decode(Int64.self, forColumn: "uid")),
             gid: UInt32(truncatingIfNeeded: try row.decode(Int64.self, forColumn: "gid")),
             linkTarget: try row.decode(String?.self, forColumn: "link_target"),
-            createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "created_at")))
+            createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "created_at")),
+            runID: try row.decode(Int64?.self, forColumn: "run_id"), size: try row.decode(Int.self, forColumn: "size"),
+            reason: reason)
     }
 
     // MARK: Runs and reports
@@ -596,6 +619,14 @@ public final class SQLiteStateStore: StateStore {
     /// Runs SQL outside the store's API (for tests that damage or inspect the file).
     func executeForTesting(_ sql: String) throws {
         try database.writeWithoutTransaction { try $0.execute(sql: sql) }
+    }
+
+    /// Makes a state file as an older tend left it: migrated up to `migration` only, then `sql` run on it (for
+    /// tests of the migrations that follow).
+    static func makeOlderStateForTesting(path: String, upTo migration: String, sql: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try migrator.migrate(queue, upTo: migration)
+        try queue.writeWithoutTransaction { try $0.execute(sql: sql) }
     }
 
     /// The first column of the first row of a query, as text (for tests: `PRAGMA journal_mode`).

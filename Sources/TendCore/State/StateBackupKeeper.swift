@@ -1,19 +1,106 @@
 import Foundation
 
-/// Keeps originals under the state directory before tend overwrites or deletes them, and puts them back
-/// byte for byte (with mode, and owner when root) when their resource leaves the config.
+/// Rule 1 over the state's backup store: before tend overwrites, deletes or puts back anything, what is there is
+/// compared with what tend last left (the managed record's footprint). Tend's own work goes without a copy;
+/// anything else (an original, a user's later edit) is kept under the state directory first. Originals are put
+/// back byte for byte (with mode, and owner when root) only over tend's own work.
 public struct StateBackupKeeper: BackupKeeper {
     public let store: any StateStore
+    /// The run the backups it keeps belong to.
+    public let runID: Int64?
     private let files = FileSystem()
 
-    public init(store: any StateStore) {
+    public init(store: any StateStore, runID: Int64? = nil) {
         self.store = store
+        self.runID = runID
     }
 
     public func keep(path: String, for address: Address) throws {
+        guard files.status(path) != nil else { return }
+        let record = try store.managedResource(address)
+        let now = PathFootprint.of(path, files: files)
+        if let written = record?.written {
+            if now == written { return }
+            try save(path, for: address, reason: .editedOutsideTend)
+            return
+        }
+        if record?.createdByTend == true {
+            // A record from before tend kept footprints: it cannot tell its own bytes from an edit, so it keeps them.
+            try save(path, for: address, reason: .editedOutsideTend)
+            return
+        }
+        // No record: tend takes it over now, so this is the original, even when an older one (from an earlier
+        // time tend managed the path) is kept too; a release puts back the newest.
+        try save(path, for: address, reason: .original)
+    }
+
+    public func keepAlways(path: String, for address: Address, reason: Backup.Reason) throws {
+        guard files.status(path) != nil else { return }
+        try save(path, for: address, reason: reason)
+    }
+
+    public func keepValue(_ value: String, label: String, for address: Address, reason: Backup.Reason) throws {
+        let bytes = Array(value.utf8)
+        let digest = SHA256.digest(bytes)
+        let kept = try store.backups(for: address)
+        if kept.contains(where: { $0.kind == .value && $0.digest == digest && $0.reason == reason }) { return }
+        let blob = try writeBlob(bytes, digest: digest)
+        _ = try store.addBackup(Backup(address: address, path: label, kind: .value, blobPath: blob, digest: digest,
+                                       mode: 0o600, uid: getuid(), gid: getgid(), runID: runID, size: bytes.count,
+                                       reason: reason))
+    }
+
+    public func lastWrite(_ address: Address) throws -> (digest: String, run: Int64?)? {
+        guard let record = try store.managedResource(address), let written = record.written else { return nil }
+        return (written, record.writtenRun)
+    }
+
+    public func originals(_ address: Address) throws -> [Backup] {
+        try store.backups(for: address).filter { $0.reason == .original }
+    }
+
+    public func contents(of backup: Backup) throws -> [UInt8] {
+        guard let blob = backup.blobPath, let bytes = files.read(blob) else { throw BackupError.missingBlob(backup.path) }
+        if let digest = backup.digest, SHA256.digest(bytes) != digest { throw BackupError.damagedBlob(backup.path) }
+        return bytes
+    }
+
+    public func discard(_ backup: Backup) throws {
+        if let id = backup.id { try store.removeBackup(id: id) }
+    }
+
+    /// Puts back the originals of `address` that are still under tend's own work; leaves everything else as
+    /// it is, originals kept. True when at least one was put back.
+    public func restore(_ address: Address) throws -> Bool {
+        let record = try store.managedResource(address)
+        var restored = false
+        var newest: [String: Backup] = [:]
+        for backup in try originals(address) where backup.kind != .value { newest[backup.path] = backup }
+        for backup in newest.values.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
+            // A path that changed since tend's last write is the user's now: left alone, the original stays kept.
+            guard let written = record?.written, PathFootprint.of(backup.path, files: files) == written else { continue }
+            try restore(backup)
+            try discard(backup)
+            restored = true
+        }
+        return restored
+    }
+
+    /// Puts one backup back at `path` (its own path unless given), whatever is there now; used by
+    /// `tend backups restore`, which first keeps what it replaces.
+    public func putBack(_ backup: Backup, at path: String? = nil) throws {
+        var target = backup
+        if let path { target.path = path }
+        if target.kind == .value {
+            guard path != nil else { throw BackupError.failed(backup.path, "a setting is restored with --to FILE") }
+            try AtomicFile.write(try contents(of: backup), to: target.path, mode: 0o600)
+            return
+        }
+        try restore(target)
+    }
+
+    private func save(_ path: String, for address: Address, reason: Backup.Reason) throws {
         guard let status = files.status(path) else { return }
-        if let managed = try store.managedResource(address), managed.createdByTend { return }
-        if try store.backups(for: address).contains(where: { $0.path == path }) { return }
         switch status.kind {
         case .file:
             // By handle: a link swapped in after the status above is never read (and later restored) in its place.
@@ -21,31 +108,36 @@ public struct StateBackupKeeper: BackupKeeper {
                 throw BackupError.unreadable(path)
             }
             let digest = SHA256.digest(bytes)
-            try FileManager.default.createDirectory(atPath: store.backupDirectory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            let blob = store.backupDirectory + "/" + digest.dropFirst("sha256:".count) + "-"
-                + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-            try AtomicFile.write(bytes, to: blob, mode: 0o600)
+            // The same bytes kept twice would only clutter `tend backups list`.
+            if try store.backups(for: address).contains(where: { $0.path == path && $0.digest == digest }) { return }
+            let blob = try writeBlob(bytes, digest: digest)
             _ = try store.addBackup(Backup(address: address, path: path, kind: .file, blobPath: blob, digest: digest,
-                                           mode: status.mode, uid: status.uid, gid: status.gid))
+                                           mode: status.mode, uid: status.uid, gid: status.gid, runID: runID,
+                                           size: bytes.count, reason: reason))
         case .symlink:
+            let target = files.readLink(path)
+            if try store.backups(for: address).contains(where: { $0.path == path && $0.kind == .symlink
+                && $0.linkTarget == target && $0.reason == reason }) { return }
             _ = try store.addBackup(Backup(address: address, path: path, kind: .symlink, mode: status.mode,
-                                           uid: status.uid, gid: status.gid, linkTarget: files.readLink(path)))
+                                           uid: status.uid, gid: status.gid, linkTarget: target, runID: runID,
+                                           size: target?.utf8.count ?? 0, reason: reason))
         case .directory:
+            if try store.backups(for: address).contains(where: { $0.path == path && $0.kind == .directory
+                && $0.mode == status.mode && $0.uid == status.uid && $0.gid == status.gid }) { return }
             _ = try store.addBackup(Backup(address: address, path: path, kind: .directory, mode: status.mode,
-                                           uid: status.uid, gid: status.gid))
+                                           uid: status.uid, gid: status.gid, runID: runID, reason: reason))
         case .other:
             throw BackupError.unsupported(path)
         }
     }
 
-    public func restore(_ address: Address) throws -> Bool {
-        let backups = try store.backups(for: address)
-        for backup in backups {
-            try restore(backup)
-            if let id = backup.id { try store.removeBackup(id: id) }
-        }
-        return !backups.isEmpty
+    private func writeBlob(_ bytes: [UInt8], digest: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: store.backupDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let blob = store.backupDirectory + "/" + digest.dropFirst("sha256:".count) + "-"
+            + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        try AtomicFile.write(bytes, to: blob, mode: 0o600)
+        return blob
     }
 
     /// Puts one original back under a handle on its directory: a file or link is made under a temporary name,
@@ -59,8 +151,7 @@ public struct StateBackupKeeper: BackupKeeper {
             let current = directory.status(of: name)
             switch backup.kind {
             case .file:
-                guard let blob = backup.blobPath, let bytes = files.read(blob) else { throw BackupError.missingBlob(path) }
-                if let digest = backup.digest, SHA256.digest(bytes) != digest { throw BackupError.damagedBlob(path) }
+                let bytes = try contents(of: backup)
                 if current?.kind == .directory { throw BackupError.failed(path, "a directory is in the way") }
                 try directory.write(bytes, to: name, mode: backup.mode, owner: owner)
             case .symlink:
@@ -76,6 +167,8 @@ public struct StateBackupKeeper: BackupKeeper {
                     if current != nil { try directory.remove(name) }
                     try directory.makeDirectory(name, mode: backup.mode, owner: owner)
                 }
+            case .value:
+                throw BackupError.failed(path, "a setting is put back by its resource type")
             }
         } catch let error as FileAccessError {
             throw BackupError.failed(path, error.description)

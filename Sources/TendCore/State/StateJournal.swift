@@ -41,8 +41,13 @@ public final class StateJournal: ApplyJournal, @unchecked Sendable {
         var paths = existing?.configPaths ?? []
         if !paths.contains(configPath) { paths.append(configPath) }
         let createdByTend = existing?.createdByTend ?? (request.operation == .create && !request.observation.exists)
+        // What the change left, for rule 1; a change that reports none keeps the footprint of the last one.
+        let written = result.written ?? existing?.written
+        let writtenRun = result.written != nil ? runID : existing?.writtenRun
         let managed = ManagedResource(address: request.address, type: request.change.type, parameters: parameters,
-                                      outputs: outputs, createdByTend: createdByTend, configPaths: paths)
+                                      outputs: outputs, createdByTend: createdByTend, configPaths: paths,
+                                      written: written, writtenRun: writtenRun, keep: request.resource.keep,
+                                      dependsOn: Set(request.resource.dependsOn + request.change.dependsOn).sorted())
         try store.completeTransaction(token: token, report: report, managed: managed, removeManaged: false)
     }
 

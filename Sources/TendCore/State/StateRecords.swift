@@ -13,9 +13,21 @@ public struct ManagedResource: Sendable, Hashable {
     /// Absolute paths of the root config files that declare it.
     public var configPaths: [String]
     public var updatedAt: Date
+    /// A digest of what tend last left at the resource (a file's bytes, a link's target, a directory's mode, a
+    /// git value), compared before any destructive step to tell tend's own work from a user's later edit;
+    /// nil when tend never recorded one (a state from before schema 2, or a type that writes nothing).
+    public var written: String?
+    /// The run that left `written`.
+    public var writtenRun: Int64?
+    /// True for `keep: true` (and ssh keys): when it leaves the config it is released, never destroyed.
+    public var keep: Bool
+    /// What it depended on when it was last applied, so that it can be destroyed in order once the config
+    /// no longer says.
+    public var dependsOn: [Address]
 
     public init(address: Address, type: String, parameters: [String: Value], outputs: [String: Value] = [:],
-                createdByTend: Bool, configPaths: [String], updatedAt: Date = Date()) {
+                createdByTend: Bool, configPaths: [String], updatedAt: Date = Date(), written: String? = nil,
+                writtenRun: Int64? = nil, keep: Bool = false, dependsOn: [Address] = []) {
         self.address = address
         self.type = type
         self.parameters = parameters
@@ -23,12 +35,27 @@ public struct ManagedResource: Sendable, Hashable {
         self.createdByTend = createdByTend
         self.configPaths = configPaths
         self.updatedAt = updatedAt
+        self.written = written
+        self.writtenRun = writtenRun
+        self.keep = keep
+        self.dependsOn = dependsOn
     }
 }
 
 /// What was at a path before tend overwrote or deleted it, so it can be put back byte for byte.
 public struct Backup: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case file, directory, symlink }
+    /// `value`: a setting that is not a file of its own (a git config value); its blob holds the value.
+    public enum Kind: String, Sendable, Hashable { case file, directory, symlink, value }
+
+    /// Why tend kept it.
+    public enum Reason: String, Sendable, Hashable, CaseIterable {
+        /// What was there before tend first changed it (an adopted resource).
+        case original
+        /// A user's edit of something tend wrote, kept before tend overwrote, deleted or put back over it.
+        case editedOutsideTend = "edited outside tend"
+        /// Kept because tend rewrote or deleted it on request (an ssh key never goes without a copy).
+        case replaced = "replaced by tend"
+    }
 
     public var id: Int64?
     public var address: Address
@@ -44,10 +71,18 @@ public struct Backup: Sendable, Hashable {
     /// For symlinks: the original target.
     public var linkTarget: String?
     public var createdAt: Date
+    /// The run that kept it; nil outside a run.
+    public var runID: Int64?
+    /// Bytes kept: the blob's length for files and values, the target's for links, 0 for directories.
+    public var size: Int
+    public var reason: Reason
 
     public init(id: Int64? = nil, address: Address, path: String, kind: Kind, blobPath: String? = nil,
                 digest: String? = nil, mode: Int, uid: UInt32, gid: UInt32, linkTarget: String? = nil,
-                createdAt: Date = Date()) {
+                createdAt: Date = Date(), runID: Int64? = nil, size: Int = 0, reason: Reason = .original) {
+        self.runID = runID
+        self.size = size
+        self.reason = reason
         self.id = id
         self.address = address
         self.path = path

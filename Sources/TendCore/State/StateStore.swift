@@ -5,14 +5,18 @@ public protocol StateStore: Sendable {
     func managedResources() throws -> [ManagedResource]
     func managedResource(_ address: Address) throws -> ManagedResource?
     func saveManagedResource(_ resource: ManagedResource) throws
-    /// Forgets a resource and its backups' records (the blobs are removed too); `unknownResource` when tend
-    /// does not manage it.
+    /// Forgets a resource; `unknownResource` when tend does not manage it. Its backups stay, listed by
+    /// `tend backups` until pruned: what tend kept of a user's bytes never goes with a record.
     func forget(_ address: Address) throws
 
     // MARK: Backups
     /// Records a backup whose blob (for files) is already written under the state directory.
     func addBackup(_ backup: Backup) throws -> Backup
     func backups(for address: Address) throws -> [Backup]
+    /// Every backup, oldest first, whatever its resource (those of resources tend no longer manages too).
+    func allBackups() throws -> [Backup]
+    /// One backup by its id; nil when there is none.
+    func backup(id: Int64) throws -> Backup?
     /// Removes a backup's record and its blob (after it was restored); an unknown id is not an error.
     func removeBackup(id: Int64) throws
     /// The directory where backup blobs live.
