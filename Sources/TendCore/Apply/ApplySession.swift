@@ -200,12 +200,23 @@ public struct ApplySession: Sendable {
                 let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive, secrets: engine.secrets)
                 var paths = existing?.configPaths ?? []
                 if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
-                let record = ManagedResource(
+                let declared = specs[transaction.address] != nil
+                // The record keeps what rule 1 and the destroy order rely on: without its footprint a later
+                // destroy could no longer tell tend's own bytes from a user's edit.
+                var record = ManagedResource(
                     address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
-                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create), configPaths: paths)
+                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create), configPaths: paths,
+                    written: existing?.written, writtenRun: existing?.writtenRun,
+                    keep: declared ? spec.keep : existing?.keep ?? spec.keep,
+                    dependsOn: declared ? dependencies(of: spec, in: transaction) : existing?.dependsOn ?? [])
                 // Only a change that converged counts as done (closing earlier failures of the address with it);
                 // one half-way is only closed, and the plan that follows asks for the rest.
                 if Planner(registry: engine.registry, home: engine.host.home).change(for: spec, observation: observation) == nil {
+                    // What is there now is what the killed run set out to write: tend's own work, as of that run.
+                    if let footprint = engine.registry[spec.type]?.footprint(of: spec, host: engine.host) {
+                        record.written = recordedFootprint(footprint)
+                        record.writtenRun = transaction.runID
+                    }
                     try store.completeTransaction(token: transaction.token, report: report, managed: record,
                                                   removeManaged: false)
                 } else {
@@ -221,6 +232,22 @@ public struct ApplySession: Sendable {
             interaction.note("reconciled \(transaction.address), left unfinished by an interrupted run: it is "
                              + (present ? "present" : "absent") + " now")
         }
+    }
+
+    /// A footprint as the state stores it in `ManagedResource.written`: the one place reconciling converts one,
+    /// kept in step with how `StateJournal` records a finished change's footprint.
+    private func recordedFootprint(_ footprint: String) -> String {
+        footprint
+    }
+
+    /// What a resource depended on in the change a killed run left open: the config's `dependsOn` and the
+    /// plan's implied edges, as a finished change records them.
+    private func dependencies(of spec: ResourceSpec, in transaction: TransactionRecord) -> [Address] {
+        let change = try? JSON.parse(transaction.change)
+        let planned = (change?["dependsOn"]?.arrayValue ?? []).compactMap { entry in
+            entry.stringValue.flatMap { Address(parsing: $0, home: engine.host.home) }
+        }
+        return Set(spec.dependsOn + planned).sorted()
     }
 
     /// Makes every resource of the config that tend manages remember this config; drops this config's claim
