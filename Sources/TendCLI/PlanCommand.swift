@@ -48,8 +48,13 @@ struct PlanCommand: AsyncParsableCommand {
         let statePath = stateOptions.path(host: context.host)
         let store = try context.run { try stateOptions.openForReading(host: context.host) }
         var engine = context.engine
-        // A saved plan's digests of secrets must match apply's, so they are keyed by the state's own key.
-        if out != nil { engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) } }
+        // A saved plan's digests of secrets must match apply's, so they are keyed by the state's own key; without
+        // --out the key is only read (plan writes nothing), and it seals the footprints the plan compares.
+        if out != nil {
+            engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) }
+        } else if let existing = try context.run({ try SecretKeyFile.existingDigest(forState: statePath) }) {
+            engine.secrets = existing
+        }
         let result = try await context.run {
             try await engine.plan(config: config, selection: selection.selection(home: context.host.home), state: store)
                 .refusingProblems()

@@ -66,7 +66,7 @@ extension GitConfigResource {
         guard let current, let backups = context.backups else { return }
         let label = "git config \(key)"
         if let last = try backups.lastWrite(request.address) {
-            if PathFootprint.value(current) != last.digest {
+            if backups.stored(PathFootprint.value(current)) != last.digest {
                 try backups.keepValue(current, label: label, for: request.address, reason: .editedOutsideTend)
             }
         } else {
@@ -78,7 +78,8 @@ extension GitConfigResource {
     private func putBackOriginal(_ key: String, current: String?, request: ChangeRequest, context: ApplyContext) async throws {
         guard let backups = context.backups,
               let original = try backups.originals(request.address).last(where: { $0.kind == .value }),
-              let last = try backups.lastWrite(request.address), PathFootprint.value(current) == last.digest else { return }
+              let last = try backups.lastWrite(request.address),
+              backups.stored(PathFootprint.value(current)) == last.digest else { return }
         let bytes = try backups.contents(of: original)
         guard let value = String(validating: bytes, as: UTF8.self) else {
             throw ApplyFailure("the kept original of git config \(key) is not text")

@@ -37,7 +37,7 @@ import TendTestSupport
         try keeper.keep(path: path, for: file)
         try home.write("app.conf", "tend=1\n")
         try store.saveManagedResource(ManagedResource(address: file, type: "file", parameters: [:], createdByTend: false,
-                                                      configPaths: [], written: PathFootprint.of(path), writtenRun: 4))
+                                                      configPaths: [], written: keeper.stored(PathFootprint.of(path)), writtenRun: 4))
         // Tend's own bytes: nothing more to keep.
         try keeper.keep(path: path, for: file)
         #expect(try store.allBackups().map(\.reason) == [.original])
@@ -61,7 +61,7 @@ import TendTestSupport
         try keeper.keep(path: path, for: file)
         try home.write("app.conf", "tend=1\n")
         try store.saveManagedResource(ManagedResource(address: file, type: "file", parameters: [:], createdByTend: false,
-                                                      configPaths: [], written: PathFootprint.of(path)))
+                                                      configPaths: [], written: keeper.stored(PathFootprint.of(path))))
 
         try home.write("app.conf", "tend=1\nmine\n")
         #expect(try keeper.restore(file) == false)

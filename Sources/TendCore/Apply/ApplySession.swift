@@ -95,7 +95,7 @@ public struct ApplySession: Sendable {
         let journal = StateJournal(store: store, runID: run.id, configPath: config.rootPath, registry: engine.registry,
                                    secrets: engine.secrets)
         let executor = Executor(registry: engine.registry, host: engine.host, jobs: jobs, journal: journal,
-                                backups: StateBackupKeeper(store: store, runID: run.id), progress: progress, stop: stop,
+                                backups: StateBackupKeeper(store: store, runID: run.id, secrets: engine.secrets), progress: progress, stop: stop,
                                 knownOutputs: result.knownOutputs, retryOverride: retryOverride)
         var summary = await executor.apply(plan: plan, resources: result.resources, observations: result.observations)
         // The host has changed by now: a state write that fails here belongs in the summary, not in place of it.

@@ -94,7 +94,9 @@ public protocol BackupKeeper: Sendable {
     func keepAlways(path: String, for address: Address, reason: Backup.Reason) throws
     /// Keeps a setting's value that is not a file of its own (a git config value); `label` names it.
     func keepValue(_ value: String, label: String, for address: Address, reason: Backup.Reason) throws
-    /// What tend last left at `address` (a footprint, see `PathFootprint`) and the run that left it.
+    /// A footprint in the form the state stores and `lastWrite` returns (`PathFootprint.stored`).
+    func stored(_ footprint: String?) -> String?
+    /// What tend last left at `address` (a stored footprint, see `PathFootprint`) and the run that left it.
     func lastWrite(_ address: Address) throws -> (digest: String, run: Int64?)?
     /// The originals kept for `address`, oldest first.
     func originals(_ address: Address) throws -> [Backup]

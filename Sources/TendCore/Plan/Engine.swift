@@ -70,13 +70,13 @@ public struct Engine: Sendable {
             guard let record = try state.managedResource(change.address) else {
                 // Not managed yet: a change to what is there takes it over, and keeps it as the original first.
                 if type.keepsOriginals, change.operation == .modify || change.operation == .recreate,
-                   let current = type.footprint(of: spec, host: host) {
+                   let current = PathFootprint.stored(type.footprint(of: spec, host: host), secrets: secrets) {
                     lastWrites[change.address] = LastWrite(written: nil, run: nil, current: current, keptOriginal: false,
                                                            adopting: true)
                 }
                 continue
             }
-            let current = type.footprint(of: spec, host: host)
+            let current = PathFootprint.stored(type.footprint(of: spec, host: host), secrets: secrets)
             let original = try state.backups(for: change.address).contains { $0.reason == .original }
             // Types that leave nothing a user edits (packages, scripts) have no footprint: nothing to say.
             guard current != nil || record.written != nil || original else { continue }

@@ -21,6 +21,13 @@ public enum PathFootprint {
         }
     }
 
+    /// The form a footprint is stored and compared in: an HMAC under the state's key. A footprint holds a bare
+    /// SHA-256 of a file's bytes or a setting's value, which would let anyone who reads the state test guesses
+    /// of a sensitive one; every footprint is sealed the same way so that one rule serves them all.
+    public static func stored(_ footprint: String?, secrets: SecretDigest) -> String? {
+        footprint.map { secrets.digest($0) }
+    }
+
     /// The footprint of a setting's value (a git config value): a digest, so that a secret is never stored.
     public static func value(_ text: String?) -> String? {
         text.map { "value " + SHA256.digest($0) }

@@ -18,6 +18,11 @@ public enum SecretKeyFile {
         return SecretDigest(key: key)
     }
 
+    /// The state's digest key when it has one; nil, and nothing written, when it has none yet.
+    public static func existingDigest(forState statePath: String) throws(SecretKeyError) -> SecretDigest? {
+        try read(path(forState: statePath)).map { SecretDigest(key: $0) }
+    }
+
     /// The key's bytes; nil when there is no file.
     static func read(_ path: String) throws(SecretKeyError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)

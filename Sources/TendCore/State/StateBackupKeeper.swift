@@ -8,17 +8,25 @@ public struct StateBackupKeeper: BackupKeeper {
     public let store: any StateStore
     /// The run the backups it keeps belong to.
     public let runID: Int64?
+    /// The state's key, which seals footprints (`PathFootprint.stored`); with another key nothing is taken
+    /// for tend's own work, so everything is kept.
+    public let secrets: SecretDigest
     private let files = FileSystem()
 
-    public init(store: any StateStore, runID: Int64? = nil) {
+    public init(store: any StateStore, runID: Int64? = nil, secrets: SecretDigest = .ephemeral) {
         self.store = store
         self.runID = runID
+        self.secrets = secrets
+    }
+
+    public func stored(_ footprint: String?) -> String? {
+        PathFootprint.stored(footprint, secrets: secrets)
     }
 
     public func keep(path: String, for address: Address) throws {
         guard files.status(path) != nil else { return }
         let record = try store.managedResource(address)
-        let now = PathFootprint.of(path, files: files)
+        let now = stored(PathFootprint.of(path, files: files))
         if let written = record?.written {
             if now == written { return }
             try save(path, for: address, reason: .editedOutsideTend)
@@ -78,7 +86,7 @@ public struct StateBackupKeeper: BackupKeeper {
         for backup in try originals(address) where backup.kind != .value { newest[backup.path] = backup }
         for backup in newest.values.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) {
             // A path that changed since tend's last write is the user's now: left alone, the original stays kept.
-            guard let written = record?.written, PathFootprint.of(backup.path, files: files) == written else { continue }
+            guard let written = record?.written, stored(PathFootprint.of(backup.path, files: files)) == written else { continue }
             try restore(backup)
             try discard(backup)
             restored = true

@@ -42,7 +42,7 @@ public final class StateJournal: ApplyJournal, @unchecked Sendable {
         if !paths.contains(configPath) { paths.append(configPath) }
         let createdByTend = existing?.createdByTend ?? (request.operation == .create && !request.observation.exists)
         // What the change left, for rule 1; a change that reports none keeps the footprint of the last one.
-        let written = result.written ?? existing?.written
+        let written = PathFootprint.stored(result.written, secrets: secrets) ?? existing?.written
         let writtenRun = result.written != nil ? runID : existing?.writtenRun
         let managed = ManagedResource(address: request.address, type: request.change.type, parameters: parameters,
                                       outputs: outputs, createdByTend: createdByTend, configPaths: paths,
