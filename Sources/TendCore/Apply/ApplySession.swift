@@ -213,8 +213,10 @@ public struct ApplySession: Sendable {
                 // one half-way is only closed, and the plan that follows asks for the rest.
                 if Planner(registry: engine.registry, home: engine.host.home).change(for: spec, observation: observation) == nil {
                     // What is there now is what the killed run set out to write: tend's own work, as of that run.
-                    if let footprint = engine.registry[spec.type]?.footprint(of: spec, host: engine.host) {
-                        record.written = recordedFootprint(footprint)
+                    // Sealed as the journal seals a finished change's footprint (`PathFootprint.stored`).
+                    if let footprint = PathFootprint.stored(engine.registry[spec.type]?.footprint(of: spec, host: engine.host),
+                                                            secrets: engine.secrets) {
+                        record.written = footprint
                         record.writtenRun = transaction.runID
                     }
                     try store.completeTransaction(token: transaction.token, report: report, managed: record,
@@ -232,12 +234,6 @@ public struct ApplySession: Sendable {
             interaction.note("reconciled \(transaction.address), left unfinished by an interrupted run: it is "
                              + (present ? "present" : "absent") + " now")
         }
-    }
-
-    /// A footprint as the state stores it in `ManagedResource.written`: the one place reconciling converts one,
-    /// kept in step with how `StateJournal` records a finished change's footprint.
-    private func recordedFootprint(_ footprint: String) -> String {
-        footprint
     }
 
     /// What a resource depended on in the change a killed run left open: the config's `dependsOn` and the
