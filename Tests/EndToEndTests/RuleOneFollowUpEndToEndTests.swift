@@ -148,4 +148,36 @@ import TendTestSupport
         #expect(files.status(real)?.mode == 0o700, "the original mode was not put back")
         #expect(files.readLink(home.path + "/data") == real)
     }
+
+    /// Removing a directory that is a symlink is refused by apply, so the plan refuses it first instead of
+    /// promising "Remove directory": `ensure: absent` and `tend destroy` alike, with nothing touched.
+    @Test func removingADirectoryThatIsASymlinkFailsThePlan() async throws {
+        let home = try TemporaryHome(prefix: "tend-dirlink")
+        let tend = TendBinary(home: home)
+        let real = home.path + "/real-data"
+        try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createSymbolicLink(atPath: home.path + "/data", withDestinationPath: real)
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: directory, path: ~/data, mode: \"0750\"}\n")
+        let first = try await tend.run(["apply", "--yes"])
+        try #require(first.status == 0, "first apply failed:\n\(first.stdout)\n\(first.stderr)")
+
+        let refusal = "~/data is a symlink, not a directory; tend removes a directory itself, never a link or what it points to"
+        let destroy = try await tend.run(["destroy", "directory:~/data", "--yes"])
+        #expect(destroy.status == 1, "\(destroy.stdout)")
+        #expect(destroy.stderr.contains(refusal), "\(destroy.stderr)")
+        #expect(!destroy.stdout.contains("Remove directory"), "\(destroy.stdout)")
+
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: directory, path: ~/data, mode: \"0750\", ensure: absent}\n")
+        for command in [["plan"], ["apply", "--yes"]] {
+            let result = try await tend.run(command)
+            #expect(result.status == 1, "\(command): \(result.stdout)")
+            #expect(result.stderr.contains("tend.yaml:3:") && result.stderr.contains(refusal), "\(command): \(result.stderr)")
+        }
+        let files = FileSystem()
+        #expect(files.readLink(home.path + "/data") == real)
+        #expect(files.status(real)?.mode == 0o750, "the target changed although nothing ran")
+        #expect(try await tend.run(["history"]).stdout.components(separatedBy: "\n").filter { $0.contains("apply") || $0.contains("destroy") }.count == 1,
+                "a run was recorded for a refused plan")
+    }
 }

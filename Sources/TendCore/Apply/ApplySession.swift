@@ -79,7 +79,7 @@ public struct ApplySession: Sendable {
             result = try await engine.plan(config: config, state: store).refusingProblems()
             if let stale = saved.staleness(comparedTo: result.plan) { throw ApplyError.stale(stale) }
         case .destroy(let addresses, let all):
-            result = try await destroyPlan(config: config, addresses: addresses, all: all)
+            result = try await destroyPlan(config: config, addresses: addresses, all: all).refusingProblems()
         }
         let plan = result.plan
         if plan.isEmpty { return .nothingToDo(plan) }
@@ -161,7 +161,10 @@ public struct ApplySession: Sendable {
         let releaseSpecs = releases.compactMap { release in config.resources.first { $0.address == release.address } }
         var plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
         plan = try engine.explainingRuleOne(plan, specs: resources + releaseSpecs, state: store)
-        return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
+        // What apply would refuse to remove fails the plan, as it does for apply's own plan.
+        return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations,
+                          problems: engine.planProblems(config: destroyConfig, resources: resources,
+                                                        observations: observations))
     }
 
     /// Transactions a killed run left open: refresh each resource and record what actually happened. A resource
