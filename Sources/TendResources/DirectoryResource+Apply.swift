@@ -7,8 +7,11 @@ extension DirectoryResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
         applyEach(requests) { request in
             try ResourcePaths.applyAtPath(request, context: context,
-                                          put: { try ensure(request, path: $0, context: context)
-                                                 return ChangeResult(written: footprint(of: request.resource, host: context.host)) },
+                                          put: { path in
+                                              try ensure(request, path: path, context: context)
+                                              // Through a symlink, tend's work is the target's mode and owner.
+                                              return ChangeResult(written: footprint(of: request.resource, host: context.host))
+                                          },
                                           remove: { try remove(request, path: $0, context: context) })
         }
     }
