@@ -26,6 +26,11 @@ import TendTestSupport
         let plain = try DirectoryHandle.resolve(path("dotfiles/bashrc"))
         #expect(plain.name == "bashrc")
         #expect(try DirectoryHandle.resolve(path("absent")).name == "absent")
+        // A link to a directory (`dotfiles/`) names no file entry.
+        #expect(symlink("dotfiles/", path("to-directory")) == 0)
+        #expect(throws: FileAccessError.system(operation: "resolve", path: path("dotfiles"), errno: EISDIR)) {
+            try DirectoryHandle.resolve(path("to-directory"))
+        }
     }
 
     @Test func anotherUsersLinkIsRefusedUnlessTendActsForThatUser() throws {

@@ -13,8 +13,9 @@ extension DirectoryHandle {
             }
             let name = String(current[current.index(after: slash)...])
             let parent = slash == current.startIndex ? "/" : String(current[..<slash])
+            // A path (or a link's target) ending in `/`, `.` or `..` names a directory, never a file's entry.
             guard !name.isEmpty, name != ".", name != ".." else {
-                throw FileAccessError.notADirectory(path: PathNormalizer.standardize(path), kind: .directory)
+                throw FileAccessError.system(operation: "resolve", path: PathNormalizer.standardize(current), errno: EISDIR)
             }
             let walk = try walk(parent, creatingMode: nil, inheritingOwner: true, also: also)
             let directory = walk.handle
