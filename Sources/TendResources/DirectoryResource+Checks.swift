@@ -1,9 +1,14 @@
 import TendCore
 
-/// A directory's plan fails when something that is not a directory is where it should go.
+/// A directory's plan fails when a symlink on the way (or at the path) is one tend does not follow, or when
+/// something that is not a directory is where it should go.
 extension DirectoryResource {
     public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
         let path = ResourcePaths.absolute(resource, "path", home: host.home)
+        // A link apply would refuse fails the plan, rather than a create that apply cannot carry out.
+        if let refused = ResourcePaths.refusedLink(on: path, includingLast: true, host: host) {
+            return [ValueProblem("path", refused)]
+        }
         return ResourcePaths.directoryObstacle(at: path, host: host)
             .map { [ValueProblem("path", $0, hint: ResourcePaths.obstacleHint)] } ?? []
     }
