@@ -1,7 +1,8 @@
 import TendCore
 
-/// A directory's plan fails when something that is not a directory is where it should go, and when one that
-/// should go is reached through a symlink, which apply will not remove.
+/// A directory's plan fails when a symlink on the way (or at the path) is one tend does not follow, or when
+/// something that is not a directory is where it should go; removing one fails when it is reached through a
+/// symlink, which apply will not remove.
 extension DirectoryResource {
     public func removalProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
         let path = ResourcePaths.absolute(resource, "path", home: host.home)
@@ -13,6 +14,10 @@ extension DirectoryResource {
 
     public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
         let path = ResourcePaths.absolute(resource, "path", home: host.home)
+        // A link apply would refuse fails the plan, rather than a create that apply cannot carry out.
+        if let refused = ResourcePaths.refusedLink(on: path, includingLast: true, host: host) {
+            return [ValueProblem("path", refused)]
+        }
         return ResourcePaths.directoryObstacle(at: path, host: host)
             .map { [ValueProblem("path", $0, hint: ResourcePaths.obstacleHint)] } ?? []
     }

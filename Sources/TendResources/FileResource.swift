@@ -11,10 +11,13 @@ public struct FileResource: ApplyingResourceType {
     public var schema: TypeSchema { BuiltinSchemas.file }
 
     public func refresh(_ resources: [ResourceSpec], host: Machine) async throws -> [Address: Observation] {
-        OwnershipNames.observeEach(resources) { observe($0, host: host, names: &$1) }
+        // One walk from / per parent directory, not per file: a no-op plan over many files must stay fast.
+        let parents = DirectoryHandleCache()
+        return OwnershipNames.observeEach(resources) { observe($0, host: host, names: &$1, parents: parents) }
     }
 
-    func observe(_ resource: ResourceSpec, host: Machine, names: inout OwnershipNames) -> Observation {
+    func observe(_ resource: ResourceSpec, host: Machine, names: inout OwnershipNames,
+                 parents: DirectoryHandleCache = DirectoryHandleCache(capacity: 1)) -> Observation {
         let files = host.files
         let path = ResourcePaths.absolute(resource, "path", home: host.home)
         let desiredContent = resource.parameters["content"]?.stringValue
@@ -72,7 +75,7 @@ public struct FileResource: ApplyingResourceType {
             return .present(parameters, note: [note, sourceProblem].compactMap { $0 }.joined(separator: "; "))
         }
         // Not `read`: the path was a file at the lstat above, and a link swapped in since must not be read.
-        guard let current = files.readEntry(path) else {
+        guard let current = files.readEntry(path, cache: parents) else {
             let unreadable = "(unreadable)"
             if let desiredContent {
                 parameters["content"] = ResourcePaths.unequal(unreadable, desired: .string(desiredContent), comparison: .exact)

@@ -76,9 +76,14 @@ extension GitCloneResource {
                                    + "(commit and push, or remove it yourself)")
             }
             do {
-                try FileManager.default.removeItem(atPath: directory)
-            } catch {
-                throw ApplyFailure("could not remove \(clone.label): \(error.localizedDescription)")
+                // By handle, never following a link: as root in a user's home, a path-based rm -rf could be
+                // steered into a directory the user swapped for a link to /etc.
+                guard let (parent, name) = try ResourcePaths.openParent(of: directory, host: context.host) else {
+                    return ChangeResult()
+                }
+                try parent.removeTree(name)
+            } catch let error as FileAccessError {
+                throw ApplyFailure("could not remove \(clone.label): \(error.description(home: context.host.home))")
             }
             return ChangeResult()
         case .release:
@@ -171,26 +176,33 @@ private struct Clone {
             throw ApplyFailure("\(label) \(work); tend never loses uncommitted work, so it did not re-clone it from "
                                + "\(repository) (commit and push, or move the directory away)")
         }
-        let parent = PathNormalizer.directory(of: directory)
-        let aside = parent + "/." + PathNormalizer.lastComponent(directory) + ".tend-old-"
-            + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        guard rename(directory, aside) == 0 else {
-            throw ApplyFailure("could not move \(label) aside to \(aside): \(String(cString: strerror(errno)))")
+        let (parent, name): (DirectoryHandle, String)
+        do {
+            guard let opened = try ResourcePaths.openParent(of: directory, host: host) else {
+                throw ApplyFailure("\(label) vanished while tend worked on it; run tend again")
+            }
+            (parent, name) = opened
+        }
+        let aside = "." + name + ".tend-old-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        do {
+            try parent.rename(name, to: aside)
+        } catch {
+            throw ApplyFailure("could not move \(label) aside to \(parent.pathOf(aside)): \(error)")
         }
         do {
             try await clone(repository, branch: branch, depth: depth)
         } catch {
             // git removes what a failed clone made; an empty directory left behind would block the rename.
-            rmdir(directory)
-            if rename(aside, directory) != 0 {
-                throw ApplyFailure("\(error)\nthe old clone could not be put back and is at \(aside)")
+            try? parent.removeDirectory(name)
+            if (try? parent.rename(aside, to: name)) == nil {
+                throw ApplyFailure("\(error)\nthe old clone could not be put back and is at \(parent.pathOf(aside))")
             }
             throw error
         }
         do {
-            try FileManager.default.removeItem(atPath: aside)
+            try parent.removeTree(aside)
         } catch {
-            log("the old clone of \(label) could not be removed and is at \(aside): \(error.localizedDescription)")
+            log("the old clone of \(label) could not be removed and is at \(parent.pathOf(aside)): \(error)")
         }
     }
 

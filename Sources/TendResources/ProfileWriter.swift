@@ -137,17 +137,23 @@ struct ProfileWriter {
                 try file.write(bytes, over: look)
                 removed.append("tend's block in \(shown(path))")
             } else {
-                guard unlink(path) == 0 else { throw ResourcePaths.systemFailure("remove", path, host: host) }
+                try file.remove(over: look)
                 removed.append(shown(path))
             }
         }
         for path in [profilePath, fishProfilePath] {
-            guard let status = host.files.status(path) else { continue }
+            // Looked at and removed under one handle on its directory: what is deleted is what was checked.
+            guard let (directory, name) = try ResourcePaths.openParent(of: path, host: host),
+                  let status = directory.status(of: name) else { continue }
             guard status.kind == .file else {
                 throw ApplyFailure("\(shown(path)) is \(ResourcePaths.noun(status.kind)); "
                     + "tend removes only the profile it wrote")
             }
-            guard unlink(path) == 0 else { throw ResourcePaths.systemFailure("remove", path, host: host) }
+            do {
+                try directory.remove(name)
+            } catch {
+                throw ResourcePaths.failure(error, host: host)
+            }
             removed.append(shown(path))
         }
         if !removed.isEmpty {
@@ -158,20 +164,23 @@ struct ProfileWriter {
 
     /// Writes `bytes` with mode 0600 unless the file already holds exactly that; true when it wrote.
     private func writeIfDifferent(_ bytes: [UInt8], to path: String) throws -> Bool {
-        var owner = ResourcePaths.inheritedOwner(in: PathNormalizer.directory(of: path), host: host)
-        if let status = host.files.status(path) {
+        // Looked at, compared and written under one handle on the directory: what is replaced is what was read.
+        let (directory, name) = try ResourcePaths.makeParent(of: path, host: host)
+        var owner = ResourcePaths.inheritedOwner(of: directory, host: host)
+        if let status = directory.status(of: name) {
             guard status.kind == .file else {
                 throw ApplyFailure("\(shown(path)) is \(ResourcePaths.noun(status.kind)); "
                     + "tend will not replace it with its profile")
             }
-            if status.mode == 0o600, host.files.read(path) == bytes { return false }
-            if host.isRoot { owner = (status.uid, status.gid) }
+            if status.mode == 0o600, directory.read(name) == bytes { return false }
+            if host.isRoot { owner = FileOwner(uid: status.uid, gid: status.gid) }
         }
         do {
             // The owner goes on the new file's descriptor before its rename, never by path after it.
-            try AtomicFile.write(bytes, to: path, mode: 0o600, owner: owner.map { FileOwner(uid: $0.uid, gid: $0.gid) })
+            try directory.write(bytes, to: name, mode: 0o600, owner: owner)
         } catch {
-            throw ApplyFailure("could not write \(shown(path)), which was left as it was: \(error)")
+            throw ApplyFailure("could not write \(shown(path)), which was left as it was: "
+                + ((error as? FileAccessError)?.description(home: host.home) ?? "\(error)"))
         }
         return true
     }

@@ -62,14 +62,6 @@ extension ResourcePaths {
         }
     }
 
-    /// Who should own something tend makes in `directory` when it runs as root: the directory's owner. Nil when
-    /// tend is not root (the system makes it the user's anyway) or the directory cannot be opened.
-    static func inheritedOwner(in directory: String, host: Machine) -> (uid: UInt32, gid: UInt32)? {
-        guard host.isRoot, let handle = try? DirectoryHandle.open(PathNormalizer.standardize(directory)),
-              let status = handle.status() else { return nil }
-        return (status.uid, status.gid)
-    }
-
     /// The owner a new entry in `directory` gets as root (the directory's), nil when not root.
     static func inheritedOwner(of directory: DirectoryHandle, host: Machine) -> FileOwner? {
         host.isRoot ? directory.owner : nil

@@ -47,6 +47,23 @@ extension ResourcePaths {
 }
 
 extension ResourcePaths {
+    /// The refusal apply would meet on the way to `path`: a symlink that `DirectoryHandle` does not follow
+    /// because another user could have made it, named with its target. `includingLast` also follows a link at
+    /// `path` itself (a directory resource works on the link's target; a file or link replaces it). Nil when the
+    /// way is open or ends at something missing (apply makes it).
+    static func refusedLink(on path: String, includingLast: Bool, host: Machine) -> String? {
+        do {
+            if includingLast {
+                _ = try DirectoryHandle.open(PathNormalizer.standardize(path))
+            } else {
+                _ = try DirectoryHandle.openParent(of: path)
+            }
+        } catch let error as FileAccessError {
+            if case .untrustedLink = error { return error.description(home: host.home) }
+        } catch {}
+        return nil
+    }
+
     /// True when `path` is a directory without entries; a plan-time read only, apply decides again by handle.
     fileprivate static func isEmptyDirectory(_ path: String) -> Bool {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }

@@ -109,6 +109,9 @@ struct ShellHookFile {
         var viaLink: Bool
         /// Why tend may not write here (another resource manages the content), with what to do; nil when it may.
         var protectedBy: String?
+        /// The directory that holds `destination`, opened when it was looked at: the write and the removal happen
+        /// under it, so a link swapped into the way since is never followed. Nil when there is none yet.
+        var directory: DirectoryHandle? = nil
     }
 
     /// Why tend cannot look at or write a startup file: its own words, with what to do.
@@ -141,30 +144,57 @@ struct ShellHookFile {
         var final = status
         var viaLink = false
         var protectedBy: String?
+        var directory: DirectoryHandle?
         switch status.kind {
-        case .file: break
+        case .file:
+            do {
+                let resolved = try DirectoryHandle.resolve(path, alsoTrusting: actingUser)
+                guard resolved.directory.pathOf(resolved.name) == path else {
+                    throw Problem(description: "\(shown(path)) changed while tend read it; run tend again")
+                }
+                directory = resolved.directory
+            } catch let error as FileAccessError {
+                throw Problem(description: "could not open the directory of \(shown(path)): \(error.description(home: host.home))")
+            }
         case .symlink:
-            guard let resolved = realpath(path, nil) else {
+            let acting = actingUser
+            // OpenSSH's StrictModes rule, by handle: the link and every directory on the way to the file it names
+            // owned by root or the user tend acts for, none writable by others (where a file could be swapped in
+            // between this look and the write).
+            let resolved: (directory: DirectoryHandle, name: String)
+            do {
+                resolved = try DirectoryHandle.resolve(path, alsoTrusting: acting)
+            } catch let error as FileAccessError {
+                if case .untrustedLink(let link, let target, let reason) = error {
+                    throw Problem(description: "\(shown(link)) is a link to \(target), which tend does not follow: \(reason); "
+                        + "tend does not write through it. Add this line to the file it names yourself: \(lineToAdd)")
+                }
+                if error.code == ENOENT {
+                    let stored = host.files.readLink(path) ?? "?"
+                    throw Problem(description: "\(shown(path)) is a link to \(stored), which does not exist; create that file "
+                        + "or remove the link, and tend adds its block to it")
+                }
+                throw Problem(description: "\(shown(path)) is a link tend cannot follow: \(error.description(home: host.home))")
+            }
+            destination = resolved.directory.pathOf(resolved.name)
+            viaLink = true
+            guard let named = resolved.directory.status(of: resolved.name) else {
                 let stored = host.files.readLink(path) ?? "?"
                 throw Problem(description: "\(shown(path)) is a link to \(stored), which does not exist; create that file "
                     + "or remove the link, and tend adds its block to it")
             }
-            destination = String(cString: resolved)
-            free(resolved)
-            viaLink = true
-            guard let named = host.files.status(destination), named.kind == .file else {
+            guard named.kind == .file else {
                 throw Problem(description: "\(shown(path)) is a link to \(shown(destination)), which is not a regular file; "
                     + "tend adds its block only to a regular file. Load tend's profile from it yourself: \(lineToAdd)")
             }
             final = named
-            let acting = actingUser
-            // OpenSSH's StrictModes rule: a link only root or the user could have made, into a directory no one
-            // else can write (where a file could be swapped in between this look and the write).
-            let parent = PathNormalizer.directory(of: destination)
-            guard status.uid == acting || status.uid == 0, let folder = host.files.status(parent),
-                  folder.uid == acting || folder.uid == 0, folder.mode & 0o022 == 0 else {
-                throw Problem(description: "\(shown(path)) is a link to \(shown(destination)), and that link or the "
-                    + "directory \(shown(parent)) can be changed by another user; tend does not write through it. "
+            directory = resolved.directory
+            // The directory the file is in, reached after the last link, must be safe from other users too: in one
+            // they can write, the file could be swapped between this look and the write.
+            guard let folder = resolved.directory.status(), folder.uid == acting || folder.uid == 0,
+                  folder.mode & 0o022 == 0 else {
+                throw Problem(description: "\(shown(path)) is a link to \(shown(destination)), and the directory "
+                    + "\(shown(resolved.directory.path)) can be changed by another user; tend does not write through it. "
                     + "Add this line to \(shown(destination)) yourself: \(lineToAdd)")
             }
             guard named.uid == acting else {
@@ -182,9 +212,11 @@ struct ShellHookFile {
             throw Problem(description: "\(shown(path)) is \(ResourcePaths.noun(status.kind)); tend adds its block only to "
                 + "a regular file. Move it away, or load tend's profile from your shell's startup yourself: \(lineToAdd)")
         }
-        let bytes = try read(destination, shownAs: path)
+        guard let directory else { throw Problem(description: "could not open the directory of \(shown(path))") }
+        let bytes = try read(PathNormalizer.lastComponent(destination), in: directory, shownAs: path)
         return Look(destination: destination, status: final, bytes: bytes,
-                    found: try found(in: bytes, protected: protectedBy != nil), viaLink: viaLink, protectedBy: protectedBy)
+                    found: try found(in: bytes, protected: protectedBy != nil), viaLink: viaLink, protectedBy: protectedBy,
+                    directory: directory)
     }
 
     /// The user tend writes for: root writes in a home for the home's owner; anyone else for themselves.
@@ -192,34 +224,17 @@ struct ShellHookFile {
         host.isRoot ? (host.files.status(host.home)?.uid ?? 0) : geteuid()
     }
 
-    /// The file's bytes, read through a handle opened without following a link, checked to be a regular file.
-    private func read(_ file: String, shownAs: String) throws -> [UInt8] {
-        let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw Problem(description: "could not read \(shown(shownAs)): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+    /// The file's bytes, read under the directory's handle without following a link, checked to be a regular file.
+    private func read(_ name: String, in directory: DirectoryHandle, shownAs: String) throws -> [UInt8] {
+        do {
+            return try directory.read(name, limit: Self.sizeLimit)
+        } catch FileAccessError.unexpectedKind {
             throw Problem(description: "\(shown(shownAs)) changed while tend read it; run tend again")
-        }
-        guard Int(info.st_size) <= Self.sizeLimit else {
+        } catch let error as FileAccessError where error.code == EFBIG {
             throw Problem(description: "\(shown(shownAs)) is larger than \(Self.sizeLimit >> 20) MiB; tend does not "
                 + "edit a startup file that large. Load tend's profile from it yourself: \(lineToAdd)")
-        }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else {
-                throw Problem(description: "could not read \(shown(shownAs)): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { return bytes }
-            bytes += buffer[0..<count]
-            guard bytes.count <= Self.sizeLimit else {
-                throw Problem(description: "\(shown(shownAs)) grew past \(Self.sizeLimit >> 20) MiB while tend read it")
-            }
+        } catch let error as FileAccessError {
+            throw Problem(description: "could not read \(shown(shownAs)): \(String(cString: strerror(error.code ?? EIO)))")
         }
     }
 
@@ -292,25 +307,42 @@ struct ShellHookFile {
             + "outside tend ('tend backups' lists it)")
     }
 
-    /// Replaces the destination with `bytes` through a temporary file in its own directory, so that a link at
-    /// `path` stays a link. The mode and, as root, the owner of what was there are kept.
+    /// Replaces the destination with `bytes` through a temporary file in its own directory (the handle the look
+    /// opened), so that a link at `path` stays a link. The mode and, as root, the owner of what was there are kept,
+    /// set on the temporary's descriptor before the rename.
     func write(_ bytes: [UInt8], over look: Look) throws {
-        let directory = PathNormalizer.directory(of: look.destination)
-        if look.status == nil { try ResourcePaths.makeDirectories(directory, mode: 0o755, host: host) }
-        var owner = ResourcePaths.inheritedOwner(in: directory, host: host)
-        if host.isRoot, let status = look.status { owner = (status.uid, status.gid) }
+        let name = PathNormalizer.lastComponent(look.destination)
+        let directory: DirectoryHandle
+        if let opened = look.directory {
+            directory = opened
+        } else {
+            directory = try ResourcePaths.makeDirectories(PathNormalizer.directory(of: look.destination), mode: 0o755, host: host)
+        }
+        var owner = ResourcePaths.inheritedOwner(of: directory, host: host)
+        if host.isRoot, let status = look.status { owner = FileOwner(uid: status.uid, gid: status.gid) }
         // What was looked at must still be there: a regular file (not a link swapped in), or nothing.
-        let now = host.files.status(look.destination)
+        let now = directory.status(of: name)
         guard now?.kind == look.status?.kind, now?.kind == nil || now?.kind == .file else {
             throw ApplyFailure("\(shown(look.destination)) changed while tend worked on it; nothing was written, run tend again")
         }
         do {
-            try AtomicFile.write(bytes, to: look.destination, mode: look.status?.mode ?? 0o644)
+            try directory.write(bytes, to: name, mode: look.status?.mode ?? 0o644, owner: owner)
         } catch {
-            throw ApplyFailure("could not update \(shown(path)), which was left as it was: \(error)")
+            throw ApplyFailure("could not update \(shown(path)), which was left as it was: "
+                + ((error as? FileAccessError)?.description(home: host.home) ?? "\(error)"))
         }
-        // lchown: a link put at the path since the rename is not followed.
-        if let owner { lchown(look.destination, owner.uid, owner.gid) }
+    }
+
+    /// Deletes the destination (fish's `conf.d` file, which is tend's alone) under the handle the look opened.
+    func remove(over look: Look) throws {
+        guard let directory = look.directory else { return }
+        do {
+            try directory.remove(PathNormalizer.lastComponent(look.destination))
+        } catch let error as FileAccessError where error.code == ENOENT {
+            return
+        } catch {
+            throw ApplyFailure((error as? FileAccessError)?.description(home: host.home) ?? "\(error)")
+        }
     }
 
     // MARK: The block, byte by byte

@@ -40,9 +40,7 @@ extension ShellHookResource {
                 if let bytes = file.withoutHook(look) {
                     try file.write(bytes, over: look)
                 } else {
-                    guard unlink(look.destination) == 0 || errno == ENOENT else {
-                        throw ResourcePaths.systemFailure("remove", look.destination, host: context.host)
-                    }
+                    try file.remove(over: look)
                 }
                 context.log("removed tend's block from \(file.shown(file.path))")
             }

@@ -39,9 +39,10 @@ extension ShellHookResource {
                 parameters["alreadySources"] = .bool(text.map(file.loadsProfile) ?? false)
                 dependsOn.append(owner.address)
             }
-            if host.files.status(path)?.kind == .symlink, let resolved = realpath(path, nil) {
-                let destination = String(cString: resolved)
-                free(resolved)
+            // Resolved under the module's trust rule, as apply resolves it; a link it refuses is reported by refresh.
+            if host.files.status(path)?.kind == .symlink,
+               let resolved = try? DirectoryHandle.resolve(path, alsoTrusting: file.actingUser) {
+                let destination = resolved.directory.pathOf(resolved.name)
                 // Only the source it points into travels with the hook: refresh checks the link again.
                 if let source = managedSources.first(where: { destination == $0 || destination.hasPrefix($0 + "/") }) {
                     parameters["linkedInto"] = .string(source)

@@ -243,10 +243,16 @@ private struct KeyFiles {
         try await host.runner.run(Command(arguments, environment: environment, input: input, timeout: timeout)).check()
     }
 
+    /// Deletes the entry under a handle on its directory (a link there is removed, never followed).
     func remove(_ path: String) throws {
-        guard unlink(path) == 0 || errno == ENOENT else {
+        do {
+            guard let (directory, name) = try ResourcePaths.openParent(of: path, host: host) else { return }
+            try directory.remove(name)
+        } catch let error as FileAccessError where error.code == ENOENT {
+            return
+        } catch let error as FileAccessError {
             throw ApplyFailure("could not delete \(PathNormalizer.addressForm(path, home: host.home)): "
-                               + String(cString: strerror(errno)))
+                               + error.description(home: host.home))
         }
     }
 

@@ -139,11 +139,67 @@ import TendTestSupport
             """)
         #expect(apply.status == 1)
         #expect((apply.stdout + apply.stderr).contains("/user/data is a symlink to \(target)"), "\(apply.stdout)\(apply.stderr)")
-        // The plan said where mode and owner would have gone.
-        #expect(apply.stdout.contains("a symlink to the directory ~/root-only is at this path"), "\(apply.stdout)")
+        // Refused at plan time, so no change was ever planned for it.
+        #expect(!apply.stdout.contains("directory:"), "\(apply.stdout)")
         let status = try #require(FileSystem().status(target))
         #expect(status.mode == 0o700)
         #expect(status.uid == 0)
+    }
+
+    /// A link apply refuses used to show up in the plan as "Create ...", and only apply failed. Now the plan
+    /// itself exits 1, naming the link and its target, for each of file, symlink and directory.
+    @Test func aLinkApplyWouldRefuseFailsThePlanNamingLinkAndTarget() async throws {
+        let stage = try Stage()
+        let elsewhere = stage.home.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: false)
+        try stage.user.makeSymlink(stage.user.home + "/.ssh", to: elsewhere)
+        try stage.user.makeSymlink(stage.user.home + "/data", to: elsewhere)
+        try stage.home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - type: file
+                path: \(stage.user.home)/.ssh/authorized_keys
+                content: "ssh-ed25519 AAAA test\\n"
+              - type: symlink
+                path: \(stage.user.home)/.ssh/config
+                target: /dev/null
+              - type: directory
+                path: \(stage.user.home)/.ssh/sockets
+              - type: directory
+                path: \(stage.user.home)/data
+                mode: "0700"
+            """)
+        let plan = try await stage.tend.run(["plan"])
+        let output = plan.stdout + plan.stderr
+        #expect(plan.status == 1, "\(output)")
+        let refusal = "/user/.ssh is a symlink to \(elsewhere) that tend does not follow: it is owned by \(stage.user.name)"
+        #expect(output.components(separatedBy: refusal).count - 1 == 3, "\(output)")
+        #expect(output.contains("/user/data is a symlink to \(elsewhere) that tend does not follow"), "\(output)")
+        // Each refusal points at the resource's path in the config.
+        #expect(output.components(separatedBy: "tend.yaml:").count - 1 >= 4, "\(output)")
+        #expect(!output.contains("Create"), "\(output)")
+        let apply = try await stage.tend.run(["apply", "--yes"])
+        #expect(apply.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+        #expect(FileSystem().status(elsewhere)?.mode == 0o755)
+    }
+
+    /// Root's `~/.bashrc` links to a link of the user's, which points at a root-owned file. realpath used to
+    /// follow both and tend appended its block to root's file; the user's link is now refused by the trust rule.
+    @Test func theShellHookIsNeverWrittenThroughAUsersLink() async throws {
+        let stage = try Stage()
+        let rootFile = try stage.rootFile("root-rc", "# root's own\n", mode: 0o644)
+        try stage.user.makeSymlink(stage.user.home + "/rc", to: rootFile)
+        #expect(symlink("user/rc", stage.home.path + "/.bashrc") == 0)
+        let apply = try await stage.apply("""
+              - type: alias
+                name: gs
+                value: git status
+            """)
+        let output = apply.stdout + apply.stderr
+        #expect(FileSystem().readText(rootFile) == "# root's own\n", "\(output)")
+        #expect(output.contains("/user/rc is a link to \(rootFile), which tend does not follow"), "\(output)")
+        #expect(FileSystem().status(stage.home.path + "/.bashrc")?.kind == .symlink)
     }
 
     /// Attack 1: the askpass helper was written into the key's directory and then run as root, so the user who

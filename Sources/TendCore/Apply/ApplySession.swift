@@ -164,7 +164,8 @@ public struct ApplySession: Sendable {
         // What apply would refuse to remove fails the plan, as it does for apply's own plan.
         return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations,
                           problems: engine.planProblems(config: destroyConfig, resources: resources,
-                                                        observations: observations))
+                                                        observations: observations,
+                                                        changed: Set(plan.changes.map(\.address))))
     }
 
     /// Transactions a killed run left open: refresh each resource and record what actually happened. A resource

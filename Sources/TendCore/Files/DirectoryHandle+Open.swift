@@ -5,11 +5,19 @@ extension DirectoryHandle {
     /// A symlink on the way is followed only under `LinkTrust`'s rule; otherwise the walk fails with an error
     /// that names the link and its target. With `creatingMode`, missing directories are made with exactly that
     /// mode (the umask does not narrow it); as root each new one gets the owner of the directory it is made in.
-    public static func open(_ path: String, creatingMode: Int? = nil) throws -> DirectoryHandle {
+    /// With `inheritingOwner` false, new directories stay the effective user's (tend's own private directories).
+    public static func open(_ path: String, creatingMode: Int? = nil, inheritingOwner: Bool = true) throws -> DirectoryHandle {
+        try walk(path, creatingMode: creatingMode, inheritingOwner: inheritingOwner, also: nil).handle
+    }
+
+    /// The walk behind `open`; also says whether a user other than root, the acting user and `also` could change
+    /// a directory it went through (after the last absolute link), for a caller that follows one more link.
+    static func walk(_ path: String, creatingMode: Int?, inheritingOwner: Bool,
+                     also: uid_t?) throws -> (handle: DirectoryHandle, untrustedDirectory: String?, trusted: Bool) {
         guard path.hasPrefix("/") else {
             throw FileAccessError.system(operation: "open", path: path, errno: EINVAL)
         }
-        var walk = try Walk()
+        var walk = try Walk(also: also)
         var pending = Array(path.split(separator: "/", omittingEmptySubsequences: true).map(String.init).reversed())
         var appeared = 0
         while let name = pending.popLast() {
@@ -25,7 +33,7 @@ extension DirectoryHandle {
                 guard code == ENOENT, let creatingMode else {
                     throw FileAccessError.system(operation: "open", path: childPath, errno: code)
                 }
-                if let made = try walk.current.makeDirectoryIfMissing(name, mode: creatingMode) {
+                if let made = try walk.current.makeDirectoryIfMissing(name, mode: creatingMode, inheritingOwner: inheritingOwner) {
                     try walk.enter(made, path: childPath)
                 } else {
                     // Another process made it meanwhile: look again, as at any existing entry.
@@ -45,7 +53,8 @@ extension DirectoryHandle {
                 throw FileAccessError.notADirectory(path: childPath, kind: FileStatus(info).kind)
             }
         }
-        return DirectoryHandle(descriptor: dup(walk.current.descriptor), path: PathNormalizer.standardize(path))
+        return (DirectoryHandle(descriptor: dup(walk.current.descriptor), path: PathNormalizer.standardize(path)),
+                walk.untrustedDirectory, walk.chainTrusted)
     }
 
     /// The directory that holds `path` (opened as `open` does) and the last component's name.
@@ -60,13 +69,13 @@ extension DirectoryHandle {
 
     /// Makes the directory `name` with `mode`, owned as root by this directory's owner; nil when something is
     /// already there (the caller looks at it as at any existing entry).
-    func makeDirectoryIfMissing(_ name: String, mode: Int) throws -> DirectoryHandle? {
+    func makeDirectoryIfMissing(_ name: String, mode: Int, inheritingOwner: Bool = true) throws -> DirectoryHandle? {
         guard mkdirat(descriptor, name, 0o700) == 0 else {
             if errno == EEXIST { return nil }
             throw FileAccessError.system(operation: "create the directory", path: pathOf(name), errno: errno)
         }
         let made = try directory(name)
-        try made.setAttributes(mode: mode, owner: geteuid() == 0 ? owner : nil)
+        try made.setAttributes(mode: mode, owner: geteuid() == 0 && inheritingOwner ? owner : nil)
         return made
     }
 
@@ -76,8 +85,11 @@ extension DirectoryHandle {
         var chainTrusted: Bool
         var untrustedDirectory: String?
         var links = 0
+        /// A user trusted besides root and the acting user (see `LinkTrust`).
+        let also: uid_t?
 
-        init() throws {
+        init(also: uid_t?) throws {
+            self.also = also
             let fd = Foundation.open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw FileAccessError.system(operation: "open", path: "/", errno: errno) }
             current = DirectoryHandle(descriptor: fd, path: "/")
@@ -92,7 +104,7 @@ extension DirectoryHandle {
 
         private mutating func note(_ directory: DirectoryHandle) {
             var info = stat()
-            let trusted = fstat(directory.descriptor, &info) == 0 && LinkTrust.trusts(directory: info)
+            let trusted = fstat(directory.descriptor, &info) == 0 && LinkTrust.trusts(directory: info, also: also)
             if !trusted && chainTrusted {
                 chainTrusted = false
                 untrustedDirectory = directory.path
@@ -106,7 +118,8 @@ extension DirectoryHandle {
             guard let target = current.readLink(name) else {
                 throw FileAccessError.system(operation: "read the link", path: linkPath, errno: errno)
             }
-            if let reason = LinkTrust.distrust(link: info, chainTrusted: chainTrusted, untrustedDirectory: untrustedDirectory) {
+            if let reason = LinkTrust.distrust(link: info, chainTrusted: chainTrusted, untrustedDirectory: untrustedDirectory,
+                                                 also: also) {
                 throw FileAccessError.untrustedLink(link: linkPath, target: target, reason: reason)
             }
             if target.hasPrefix("/") {

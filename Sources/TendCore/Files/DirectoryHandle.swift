@@ -63,6 +63,34 @@ public final class DirectoryHandle: @unchecked Sendable {
         return FileSystem.readAll(fd, sizeHint: Int(info.st_size))
     }
 
+    /// A regular file entry's bytes, at most `limit` of them: a symlink at the name is not followed, a FIFO does
+    /// not block. Throws `unexpectedKind` for anything but a regular file and EFBIG past the limit.
+    public func read(_ name: String, limit: Int) throws -> [UInt8] {
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP, let found = status(of: name) { throw FileAccessError.unexpectedKind(path: pathOf(name), kind: found.kind) }
+            throw FileAccessError.system(operation: "read", path: pathOf(name), errno: code)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileAccessError.system(operation: "inspect", path: pathOf(name), errno: errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw FileAccessError.unexpectedKind(path: pathOf(name), kind: FileStatus(info).kind)
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw FileAccessError.system(operation: "read", path: pathOf(name), errno: errno) }
+            if count == 0 { return bytes }
+            bytes += buffer[0..<count]
+            // A file that grows while it is read is held to the limit too.
+            guard bytes.count <= limit else { throw FileAccessError.system(operation: "read", path: pathOf(name), errno: EFBIG) }
+        }
+    }
+
     /// The subdirectory `name`, which must be a directory itself (a symlink there fails, whoever made it).
     public func directory(_ name: String) throws -> DirectoryHandle {
         let childPath = pathOf(name)

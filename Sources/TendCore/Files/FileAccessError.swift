@@ -15,6 +15,8 @@ public enum FileAccessError: Error, Sendable, Hashable, CustomStringConvertible 
     case unexpectedKind(path: String, kind: FileStatus.Kind)
     /// Changing the owner or group failed (EPERM: only root gives files away).
     case ownership(path: String, errno: Int32)
+    /// A recursive removal stopped before it was done, and why (too deep, another file system, a racing user).
+    case removalStopped(path: String, reason: String)
     /// A system call failed: "could not OPERATION PATH: reason".
     case system(operation: String, path: String, errno: Int32)
 
@@ -42,6 +44,8 @@ public enum FileAccessError: Error, Sendable, Hashable, CustomStringConvertible 
         case .ownership(let path, let code):
             return "could not change the owner of \(shown(path)): \(String(cString: strerror(code)))"
                 + (code == EPERM ? " (only root can give a file to another user)" : "")
+        case .removalStopped(let path, let reason):
+            return "tend stopped removing \(shown(path)): \(reason); the rest was left in place (remove it yourself)"
         case .system(let operation, let path, let code):
             return "could not \(operation) \(shown(path)): \(String(cString: strerror(code)))"
         }

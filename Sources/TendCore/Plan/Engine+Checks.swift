@@ -1,8 +1,10 @@
 /// The plan's own checks: what the loader could not check because it waited for `${outputs...}` that the
 /// state now fills in, and what only the host shows (something in the way of a file or link).
 extension Engine {
-    func planProblems(config: Config, resources: [ResourceSpec],
-                      observations: [Address: Observation]) -> [Diagnostic] {
+    /// The host is asked only about resources the plan changes: one left as it is writes nothing that could be
+    /// refused, and a no-op plan over a thousand files must not walk each path again.
+    func planProblems(config: Config, resources: [ResourceSpec], observations: [Address: Observation],
+                      changed: Set<Address>) -> [Diagnostic] {
         var written: [Address: ResourceSpec] = [:]
         for resource in config.resources where !resource.outputReferences.isEmpty {
             written[resource.address] = written[resource.address] ?? resource
@@ -30,7 +32,7 @@ extension Engine {
                            of: resource)
                 }
             }
-            guard resource.isActive, let type = registry[resource.type] else { continue }
+            guard resource.isActive, changed.contains(resource.address), let type = registry[resource.type] else { continue }
             if resource.ensure == .absent {
                 report(type.removalProblems(resource, observation: observations[resource.address], host: host), of: resource)
             } else {

@@ -56,7 +56,8 @@ public struct Engine: Sendable {
         if let state { plan = try explainingRuleOne(plan, specs: resources + orphanSpecs, state: state) }
         return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
                           knownOutputs: knownOutputs, failedChanges: pending,
-                          problems: planProblems(config: config, resources: resources, observations: observations))
+                          problems: planProblems(config: config, resources: resources, observations: observations,
+                                                 changed: Set(plan.changes.map(\.address))))
     }
 
     /// The plan with rule 1's decisions in its words: for each change that overwrites, deletes or puts back
@@ -102,7 +103,8 @@ public struct Engine: Sendable {
         let observations = try await Refresher(registry: registry, host: host).refresh(resources + orphanSpecs)
         let plan = planner.plan(config: config, resources: resources, observations: observations, orphans: orphans)
         return PlanResult(plan: plan, resources: resources + orphanSpecs, observations: observations,
-                          problems: planProblems(config: config, resources: resources, observations: observations))
+                          problems: planProblems(config: config, resources: resources, observations: observations,
+                                                 changed: Set(plan.changes.map(\.address))))
     }
 
     /// Fills `${outputs...}` that earlier runs already stored, so the planner can compare those parameters.

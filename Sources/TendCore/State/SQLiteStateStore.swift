@@ -511,20 +511,19 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: Files
 
+    /// Opens the state's directory by handle, making what is missing 0700 and tend's own; a link on the way is
+    /// followed only when no other user could have made it.
     private static func createPrivateDirectory(_ directory: String, statePath: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw StateError.cannotOpen(path: statePath, reason: "\(directory) is not a directory")
-            }
-            return
-        }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw StateError.cannotOpen(path: statePath, reason: "could not create \(directory): \(error.localizedDescription)")
+            _ = try DirectoryHandle.open(workingAbsolute(directory), creatingMode: 0o700, inheritingOwner: false)
+        } catch let error as FileAccessError {
+            throw StateError.cannotOpen(path: statePath, reason: error.description)
         }
+    }
+
+    /// A relative state path (`--state state.db`) is the working directory's.
+    static func workingAbsolute(_ path: String) -> String {
+        PathNormalizer.standardize(path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
     }
 
     private static func configuration() -> Configuration {

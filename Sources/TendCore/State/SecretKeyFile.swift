@@ -49,26 +49,18 @@ public enum SecretKeyFile {
     /// Writes a new key under a temporary name, then links it into place: a key another tend made meanwhile
     /// wins, and nobody ever reads half a key.
     static func create(_ path: String) throws(SecretKeyError) {
-        let directory = PathNormalizer.directory(of: path)
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .unusable(path, "its directory cannot be made: \(error.localizedDescription)")
-        }
         var generator = SystemRandomNumberGenerator()
         let key = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        // A random name: a temporary left by a killed tend never blocks the next one.
-        let temporary = path + "." + SHA256.hex((0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) }) + ".new"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .unusable(path, "it cannot be made: " + String(cString: strerror(errno)).lowercased()) }
-        let written = key.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        defer { unlink(temporary) }
-        guard written == length, synced else { throw .unusable(path, "it cannot be written") }
-        if link(temporary, path) != 0 && errno != EEXIST {
-            throw .unusable(path, "it cannot be made: " + String(cString: strerror(errno)).lowercased())
+        do {
+            // The directory by handle, made 0700 and tend's own: no link another user made is followed to it.
+            let directory = try DirectoryHandle.open(PathNormalizer.directory(of: SQLiteStateStore.workingAbsolute(path)),
+                                                     creatingMode: 0o700, inheritingOwner: false)
+            try directory.writeExclusively(key, to: PathNormalizer.lastComponent(path), mode: 0o600)
+        } catch let error as FileAccessError where error.code == EEXIST {
+            // Another tend made the key meanwhile: that one is the key.
+            return
+        } catch {
+            throw .unusable(path, "it cannot be made: \(error)")
         }
     }
 }

@@ -139,13 +139,14 @@ public struct StateBackupKeeper: BackupKeeper {
         }
     }
 
+    /// The blob goes into the backup directory opened by handle (made 0700 and tend's own when missing, a link on
+    /// the way followed only when no other user could have made it), so a user cannot steer a kept copy elsewhere.
     private func writeBlob(_ bytes: [UInt8], digest: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: store.backupDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let blob = store.backupDirectory + "/" + digest.dropFirst("sha256:".count) + "-"
-            + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        try AtomicFile.write(bytes, to: blob, mode: 0o600)
-        return blob
+        let directory = try DirectoryHandle.open(SQLiteStateStore.workingAbsolute(store.backupDirectory), creatingMode: 0o700,
+                                                 inheritingOwner: false)
+        let name = digest.dropFirst("sha256:".count) + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        try directory.write(bytes, to: name, mode: 0o600)
+        return directory.pathOf(name)
     }
 
     /// Puts one original back under a handle on its directory: a file or link is made under a temporary name,
