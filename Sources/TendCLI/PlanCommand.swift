@@ -43,9 +43,10 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(options: options)
         guard let config = context.loadConfig() else { throw ExitCode(1) }
-        // The state is read when it exists; plan never creates or changes it.
+        // The state is read when it exists; plan never creates or changes it. No state is an empty one, not none:
+        // the plan still says what apply keeps as the original when it takes over something already there.
         let statePath = stateOptions.path(host: context.host)
-        let store = try context.run { FileManager.default.fileExists(atPath: statePath) ? try SQLiteStateStore(path: statePath) : nil }
+        let store = try context.run { try stateOptions.openForReading(host: context.host) }
         var engine = context.engine
         // A saved plan's digests of secrets must match apply's, so they are keyed by the state's own key; without
         // --out the key is only read (plan writes nothing), and it seals the footprints the plan compares.

@@ -57,7 +57,7 @@ struct StateCommand: ParsableCommand {
             }
             let backups = try context.run { try store.backups(for: parsed) }
             Terminal.write(json ? StateDescription.json(record, backups: backups).pretty + "\n"
-                                : StateDescription.text(record, backups: backups))
+                                : StateDescription.text(record, backups: backups, home: context.host.home))
         }
     }
 
@@ -88,47 +88,5 @@ struct StateCommand: ParsableCommand {
             Terminal.write(json ? JSON.object([("forgotten", .string(parsed.description))]).pretty + "\n"
                                 : "tend no longer manages \(parsed); nothing on this machine was changed.\n")
         }
-    }
-}
-
-/// How a managed resource reads in `tend state show` and `--json`.
-enum StateDescription {
-    static func json(_ record: ManagedResource, backups: [Backup]?) -> JSON {
-        var fields: [(String, JSON)] = [
-            ("address", .string(record.address.description)), ("type", .string(record.type)),
-            ("createdByTend", .bool(record.createdByTend)),
-            ("parameters", Value.map(record.parameters).json), ("outputs", Value.map(record.outputs).json),
-            ("configs", .array(record.configPaths.map { .string($0) })),
-            ("updatedAt", .string(RunReportRenderer.time(record.updatedAt))),
-        ]
-        if let backups {
-            fields.append(("backups", .array(backups.map { backup in
-                .object([("path", .string(backup.path)), ("kind", .string(backup.kind.rawValue)),
-                         ("mode", .string(FileMode(bits: backup.mode).description)),
-                         ("digest", backup.digest.map { .string($0) } ?? .null),
-                         ("linkTarget", backup.linkTarget.map { .string($0) } ?? .null),
-                         ("createdAt", .string(RunReportRenderer.time(backup.createdAt)))])
-            })))
-        }
-        return .object(fields)
-    }
-
-    static func text(_ record: ManagedResource, backups: [Backup]) -> String {
-        // Each line escaped: addresses, paths and values may hold control characters (issue 10).
-        var out = "\(TerminalText.escape(record.address.description))\n  \(record.createdByTend ? "created by tend" : "adopted: it was there before tend")\n"
-        out += "  declared by: " + TerminalText.escape(record.configPaths.joined(separator: ", ")) + "\n"
-        for key in record.parameters.keys.sorted() { out += "  " + TerminalText.escape("\(key): \(record.parameters[key]!)") + "\n" }
-        for key in record.outputs.keys.sorted() { out += "  output " + TerminalText.escape("\(key): \(record.outputs[key]!)") + "\n" }
-        if backups.isEmpty {
-            out += "  backups: none\n"
-        } else {
-            out += "  backups (put back when it leaves the config):\n"
-            for backup in backups {
-                out += "    " + TerminalText.escape("\(backup.kind.rawValue) \(backup.path), mode \(FileMode(bits: backup.mode))"
-                    + (backup.digest.map { ", \($0)" } ?? "") + (backup.linkTarget.map { " -> \($0)" } ?? "")
-                    + ", kept \(RunReportRenderer.time(backup.createdAt))") + "\n"
-            }
-        }
-        return out
     }
 }

@@ -7,7 +7,11 @@ extension DirectoryResource {
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
         applyEach(requests) { request in
             try ResourcePaths.applyAtPath(request, context: context,
-                                          put: { try ensure(request, path: $0, context: context); return ChangeResult() },
+                                          put: { path in
+                                              try ensure(request, path: path, context: context)
+                                              // Through a symlink, tend's work is the target's mode and owner.
+                                              return ChangeResult(written: footprint(of: request.resource, host: context.host))
+                                          },
                                           remove: { try remove(request, path: $0, context: context) })
         }
     }
@@ -51,11 +55,16 @@ extension DirectoryResource {
         let changesMode = mode.map { $0 != found.mode } ?? false
         let changesOwner = (requested.uid ?? found.uid) != found.uid || (requested.gid ?? found.gid) != found.gid
         guard changesMode || changesOwner else { return }
-        if context.backups != nil, status.kind == .directory {
+        if context.backups != nil {
             // Keeps the original mode and owner for when the resource leaves the config (nothing when the
-            // directory is tend's own already); the bits are no user data, so without a state the change still
-            // goes ahead.
-            try ResourcePaths.keepOriginal(path, request: request, context: context, action: "change")
+            // directory is tend's own already), as the plan says; through a symlink they are the target's, so the
+            // target's are kept. The bits are no user data, so without a state the change still goes ahead.
+            let kept = status.kind == .symlink ? Self.attributesPath(path, files: host.files) : path
+            guard let kept else {
+                throw ApplyFailure("\(shown) is a symlink whose target could not be followed to a directory; "
+                    + "tend did not change it")
+            }
+            try ResourcePaths.keepOriginal(kept, request: request, context: context, action: "change")
         }
         do {
             // Owner first: a chown clears setgid, so the mode asked for goes on after it.

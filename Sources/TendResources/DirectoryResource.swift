@@ -42,8 +42,19 @@ public struct DirectoryResource: ApplyingResourceType {
                                              home: ResourcePaths.home(of: resource, "path"))
     }
 
+    /// On a symlink to a directory, the footprint of the target: that is where tend sets mode and owner, so it is
+    /// what rule 1 compares and what an original of is kept.
     public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
-        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+        let path = ResourcePaths.absolute(resource, "path", home: host.home)
+        return PathFootprint.of(Self.attributesPath(path, files: host.files) ?? path, files: host.files)
+    }
+
+    /// Where mode and owner of the directory at `path` live when `path` is a symlink to a directory: the link's
+    /// final target; nil when `path` is not such a link.
+    static func attributesPath(_ path: String, files: FileSystem) -> String? {
+        guard files.status(path)?.kind == .symlink, let target = ResourcePaths.followed(path, files: files),
+              target.status.kind == .directory else { return nil }
+        return target.path
     }
 
     public var keepsOriginals: Bool { true }

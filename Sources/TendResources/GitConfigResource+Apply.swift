@@ -84,7 +84,9 @@ extension GitConfigResource {
         guard let value = String(validating: bytes, as: UTF8.self) else {
             throw ApplyFailure("the kept original of git config \(key) is not text")
         }
-        try await set(key, to: value, sensitive: request.resource.isSensitive("value"), host: context.host)
+        // Always by placeholder: a resource that left the config no longer says whether its value was a secret,
+        // and the put-back's command is recorded in the run's report.
+        try await set(key, to: value, sensitive: true, host: context.host)
         try backups.discard(original)
         context.log("\(request.address): put back the original value")
     }

@@ -131,8 +131,9 @@ extension ResourcePaths {
         switch request.operation {
         case .create, .modify, .recreate:
             var result = try put(path)
-            // What tend leaves is what a later destructive step compares with (rule 1).
-            result.written = PathFootprint.of(path, files: context.host.files)
+            // What tend leaves is what a later destructive step compares with (rule 1), unless the type said
+            // where its work landed (a directory's mode and owner on a symlink's target).
+            if result.written == nil { result.written = PathFootprint.of(path, files: context.host.files) }
             return result
         case .destroy:
             try remove(path)

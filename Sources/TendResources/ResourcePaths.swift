@@ -82,10 +82,16 @@ extension ResourcePaths {
     /// The status of what `path` finally names after following symlinks (at most 40, as the kernel does);
     /// nil when the chain ends nowhere.
     static func followedStatus(_ path: String, files: FileSystem) -> FileStatus? {
+        followed(path, files: files)?.status
+    }
+
+    /// The path `path` finally names after following symlinks (at most 40, as the kernel does) and its status;
+    /// nil when the chain ends nowhere.
+    static func followed(_ path: String, files: FileSystem) -> (path: String, status: FileStatus)? {
         var current = path
         for _ in 0..<40 {
             guard let status = files.status(current) else { return nil }
-            guard status.kind == .symlink else { return status }
+            guard status.kind == .symlink else { return (current, status) }
             guard let stored = files.readLink(current) else { return nil }
             current = linkTarget(stored, link: current)
         }

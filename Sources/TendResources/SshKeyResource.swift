@@ -50,8 +50,10 @@ public struct SshKeyResource: ApplyingResourceType {
         case .create:
             return "Generate \(keyType) key \(path)"
         case .modify:
-            if changes.map(\.name) == ["comment"] { return "Change comment of \(path)" }
-            return "Update key \(path): " + changes.map(\.name).joined(separator: ", ")
+            // Apply rewrites both files, so it keeps both first, whoever made the key: the plan says so.
+            let kept = " (both files kept in backups first)"
+            if changes.map(\.name) == ["comment"] { return "Change comment of \(path)" + kept }
+            return "Update key \(path): " + changes.map(\.name).joined(separator: ", ") + kept
         case .recreate:
             let current = observation?.parameters["keyType"]?.stringValue
             if let current, current != Self.notAKey { return "Replace \(current) key \(path) with a new \(keyType) key" }

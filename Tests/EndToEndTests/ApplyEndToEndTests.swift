@@ -73,7 +73,7 @@ func isInstalled(_ package: String) async throws -> Bool {
         #expect(report.stdout.contains("\"argv\": ["))
         let state = try await tend.run(["state", "show", "file:~/existing.txt"])
         #expect(state.stdout.contains("adopted: it was there before tend"))
-        #expect(state.stdout.contains("backups (put back when it leaves the config)"))
+        #expect(state.stdout.contains("backups (see 'tend backups show ID'):"))
         #expect(try await integrityCheck(home.path + "/.local/state/tend/state.db") == "ok")
     }
 

@@ -47,30 +47,33 @@ struct RuleOneCell: Sendable, CustomTestStringConvertible {
         try world.writeConfig(present: true)
         let first = try await world.tend.run(["apply", "--yes"])
         try #require(first.status == 0, "first apply failed:\n\(first.stdout)\n\(first.stderr)")
-        if cell.origin == .adopted && cell.kind != .sshKey {
-            #expect(first.stdout.contains("(the original is kept in backups first)"), "\(first.stdout)")
+        if cell.origin == .adopted {
+            // A key of the user's gets tend's comment: both files are rewritten, so both are kept first.
+            let kept = cell.kind == .sshKey ? "(both files kept in backups first)" : "(the original is kept in backups first)"
+            #expect(first.stdout.contains(kept), "\(first.stdout)")
         }
         // An edit replaces the key's bytes by the user's own hand; then those are what must survive.
         if cell.edit == .untouched { try world.noteKey() }
         if cell.edit == .edited { try await world.editOutsideTend() }
 
+        let message = world.expectedMessage()
         let removal: TendBinary.Output
         switch cell.removal {
-        case .leftTheConfig:
-            try world.writeConfig(present: false)
-            removal = try await world.tend.run(["apply", "--yes"])
-        case .ensureAbsent:
-            try world.writeConfig(present: true, absent: true)
+        case .leftTheConfig, .ensureAbsent:
+            try world.writeConfig(present: cell.removal == .ensureAbsent, absent: true)
+            // `tend plan` says it in the same words as the plan apply shows and runs.
+            try await world.expectPlanSays(message)
             removal = try await world.tend.run(["apply", "--yes"])
         case .tendDestroy:
             removal = try await world.tend.run(["destroy", world.address, "--yes"])
         }
         try #require(removal.status == 0, "removal failed:\n\(removal.stdout)\n\(removal.stderr)")
-        let message = world.expectedMessage()
-        #expect(removal.stdout.contains(message + "\n") || removal.stdout.contains(message + " ("),
+        // Exactly these words, no clause more or less: the progress line of the change that ran carries the message.
+        #expect(removal.stdout.contains("start   \(world.address): \(message)\n"),
                 "the plan should say '\(message)':\n\(removal.stdout)")
         try await world.checkDisk()
         try await world.checkUsersBytesAreKept()
+        try await world.checkBackupsAreWhatThePlanSaid()
     }
 }
 
@@ -227,6 +230,41 @@ private struct MatrixWorld {
         return clauses.isEmpty ? verb : verb + " (" + clauses.joined(separator: "; ") + ")"
     }
 
+    /// True when the removal gives the resource up instead of deleting it.
+    private var released: Bool { cell.removal == .leftTheConfig && (cell.origin == .adopted || cell.kind == .sshKey) }
+
+    /// The change `tend plan --format json` lists for the address carries exactly `message`.
+    func expectPlanSays(_ message: String) async throws {
+        let plan = try await tend.run(["plan", "--format", "json"])
+        try #require(plan.status == 0, "plan failed:\n\(plan.stderr)")
+        let changes = try #require(try JSON.parse(plan.stdout)["changes"]?.arrayValue, "no changes in \(plan.stdout)")
+        let change = changes.first { $0["address"]?.stringValue == address }
+        #expect(change?["message"]?.stringValue == message, "tend plan says otherwise:\n\(plan.stdout)")
+    }
+
+    /// The backups after the removal are exactly those the plan's words promise, under this address, each from
+    /// the run the words name: an original taken over in run 1 (gone once put back), a user's edit kept by the
+    /// removal (run 2), a key pair kept on an explicit delete; and nothing for tend's own work.
+    func checkBackupsAreWhatThePlanSaid() async throws {
+        var expected: [String] = []
+        if cell.origin == .adopted && cell.kind != .sshKey && !(released && cell.edit == .untouched) {
+            expected.append("original, run 1")
+        }
+        if cell.kind == .sshKey && cell.origin == .adopted {
+            expected += ["replaced by tend, run 1", "replaced by tend, run 1"]
+        }
+        if cell.kind == .sshKey && !released {
+            expected += ["replaced by tend, run 2", "replaced by tend, run 2"]
+        } else if cell.edit == .edited && !released {
+            expected.append("edited outside tend, run 2")
+        }
+        let list = try await tend.run(["backups", "list", "--json"])
+        let backups = try JSON.parse(list.stdout).arrayValue ?? []
+        #expect(backups.allSatisfy { $0["address"]?.stringValue == address }, "kept under another address:\n\(list.stdout)")
+        let kept = backups.map { "\($0["reason"]?.stringValue ?? "?"), run \($0["run"]?.intValue.map(String.init) ?? "none")" }
+        #expect(kept.sorted() == expected.sorted(), "backups differ from what the plan said:\n\(list.stdout)")
+    }
+
     /// What is on disk after the removal.
     func checkDisk() async throws {
         let released = cell.removal == .leftTheConfig && cell.origin == .adopted
@@ -256,7 +294,8 @@ private struct MatrixWorld {
 
     /// Every byte the user wrote is in place or in `tend backups`.
     func checkUsersBytesAreKept() async throws {
-        let list = try await tend.run(["backups", "list", "--json"])
+        // Only what is kept under this address counts: `tend backups list ADDR` finds it there.
+        let list = try await tend.run(["backups", "list", address, "--json"])
         try #require(list.status == 0, "\(list.stderr)")
         let backups = try #require(JSON.parse(list.stdout).arrayValue)
         var kept: [String] = []
@@ -265,7 +304,10 @@ private struct MatrixWorld {
             if let target = backup["linkTarget"]?.stringValue { kept.append("link " + target) }
             if let mode = backup["mode"]?.stringValue, backup["kind"]?.stringValue == "directory" { kept.append("mode " + mode) }
             if ["file", "value"].contains(backup["kind"]?.stringValue ?? "") {
-                kept.append(try await tend.run(["backups", "show", String(id)]).stdout)
+                // The kept bytes follow the description after its first blank line.
+                let shown = try await tend.run(["backups", "show", String(id)]).stdout
+                let content = shown.range(of: "\n\n").map { String(shown[$0.upperBound...]) } ?? ""
+                kept.append("bytes " + content)
             }
         }
         let files = FileSystem()
@@ -277,7 +319,9 @@ private struct MatrixWorld {
             switch piece {
             case .bytes(let text):
                 let inPlace = files.readText(path) == text || gitValue == text + "\n"
-                #expect(inPlace || kept.contains { $0.contains(text) }, "lost: \(text)\nkept: \(kept)")
+                // A setting's value is shown with a line end added.
+                let asKept = ["bytes " + text, "bytes " + text + "\n"]
+                #expect(inPlace || kept.contains { asKept.contains($0) }, "lost: \(text)\nkept: \(kept)")
             case .link(let target):
                 #expect(files.readLink(path) == target || kept.contains("link " + target), "lost the link to \(target)")
             case .mode(let mode):

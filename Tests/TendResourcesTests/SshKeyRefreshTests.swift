@@ -158,7 +158,7 @@ struct SshKeyRefreshTests {
         let byKey = Dictionary(uniqueKeysWithValues: plan.changes.map { ($0.address.key, $0) })
         #expect(plan.unchanged.map(\.key) == ["~/.ssh/id_ed25519"])
         #expect(byKey["~/.ssh/id_work"]?.operation == .modify)
-        #expect(byKey["~/.ssh/id_work"]?.message == "Change comment of ~/.ssh/id_work")
+        #expect(byKey["~/.ssh/id_work"]?.message == "Change comment of ~/.ssh/id_work (both files kept in backups first)")
         #expect(byKey["~/.ssh/id_work"]?.parameters.map(\.before) == [.string("old comment")])
         #expect(byKey["~/.ssh/id_new"]?.operation == .create)
         #expect(byKey["~/.ssh/id_new"]?.message == "Generate ed25519 key ~/.ssh/id_new")

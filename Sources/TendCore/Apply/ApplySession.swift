@@ -79,7 +79,7 @@ public struct ApplySession: Sendable {
             result = try await engine.plan(config: config, state: store).refusingProblems()
             if let stale = saved.staleness(comparedTo: result.plan) { throw ApplyError.stale(stale) }
         case .destroy(let addresses, let all):
-            result = try await destroyPlan(config: config, addresses: addresses, all: all)
+            result = try await destroyPlan(config: config, addresses: addresses, all: all).refusingProblems()
         }
         let plan = result.plan
         if plan.isEmpty { return .nothingToDo(plan) }
@@ -161,7 +161,11 @@ public struct ApplySession: Sendable {
         let releaseSpecs = releases.compactMap { release in config.resources.first { $0.address == release.address } }
         var plan = planner.plan(config: destroyConfig, resources: resources, observations: observations, orphans: releases)
         plan = try engine.explainingRuleOne(plan, specs: resources + releaseSpecs, state: store)
-        return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations)
+        // What apply would refuse to remove fails the plan, as it does for apply's own plan.
+        return PlanResult(plan: plan, resources: resources + releaseSpecs, observations: observations,
+                          problems: engine.planProblems(config: destroyConfig, resources: resources,
+                                                        observations: observations,
+                                                        changed: Set(plan.changes.map(\.address))))
     }
 
     /// Transactions a killed run left open: refresh each resource and record what actually happened. A resource
@@ -200,12 +204,25 @@ public struct ApplySession: Sendable {
                 let parameters = StateJournal.storable(spec.parameters, sensitive: spec.sensitive, secrets: engine.secrets)
                 var paths = existing?.configPaths ?? []
                 if !paths.contains(config.rootPath) { paths.append(config.rootPath) }
-                let record = ManagedResource(
+                let declared = specs[transaction.address] != nil
+                // The record keeps what rule 1 and the destroy order rely on: without its footprint a later
+                // destroy could no longer tell tend's own bytes from a user's edit.
+                var record = ManagedResource(
                     address: spec.address, type: spec.type, parameters: parameters, outputs: existing?.outputs ?? [:],
-                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create), configPaths: paths)
+                    createdByTend: existing?.createdByTend ?? (transaction.operation == .create), configPaths: paths,
+                    written: existing?.written, writtenRun: existing?.writtenRun,
+                    keep: declared ? spec.keep : existing?.keep ?? spec.keep,
+                    dependsOn: declared ? dependencies(of: spec, in: transaction) : existing?.dependsOn ?? [])
                 // Only a change that converged counts as done (closing earlier failures of the address with it);
                 // one half-way is only closed, and the plan that follows asks for the rest.
                 if Planner(registry: engine.registry, home: engine.host.home).change(for: spec, observation: observation) == nil {
+                    // What is there now is what the killed run set out to write: tend's own work, as of that run.
+                    // Sealed as the journal seals a finished change's footprint (`PathFootprint.stored`).
+                    if let footprint = PathFootprint.stored(engine.registry[spec.type]?.footprint(of: spec, host: engine.host),
+                                                            secrets: engine.secrets) {
+                        record.written = footprint
+                        record.writtenRun = transaction.runID
+                    }
                     try store.completeTransaction(token: transaction.token, report: report, managed: record,
                                                   removeManaged: false)
                 } else {
@@ -221,6 +238,16 @@ public struct ApplySession: Sendable {
             interaction.note("reconciled \(transaction.address), left unfinished by an interrupted run: it is "
                              + (present ? "present" : "absent") + " now")
         }
+    }
+
+    /// What a resource depended on in the change a killed run left open: the config's `dependsOn` and the
+    /// plan's implied edges, as a finished change records them.
+    private func dependencies(of spec: ResourceSpec, in transaction: TransactionRecord) -> [Address] {
+        let change = try? JSON.parse(transaction.change)
+        let planned = (change?["dependsOn"]?.arrayValue ?? []).compactMap { entry in
+            entry.stringValue.flatMap { Address(parsing: $0, home: engine.host.home) }
+        }
+        return Set(spec.dependsOn + planned).sorted()
     }
 
     /// Makes every resource of the config that tend manages remember this config; drops this config's claim

@@ -118,11 +118,12 @@ final class ExecutionRun: @unchecked Sendable {
         var batches: [String: Int] = [:]
         for i in ready {
             let change = changes[i]
+            let type = executor.registry[change.type] as? any ApplyingResourceType
             if change.operation == .release {
-                result.append(Unit(indices: [i], lockGroup: nil))
+                // A put-back that runs the type's own commands (git config) takes the type's lock like any change.
+                result.append(Unit(indices: [i], lockGroup: type?.putsBackItself == true ? type?.lockGroup : nil))
                 continue
             }
-            let type = executor.registry[change.type] as? any ApplyingResourceType
             let size = type?.batchSize ?? 1
             let group = type?.lockGroup
             if size > 1 {
@@ -289,12 +290,20 @@ final class ExecutionRun: @unchecked Sendable {
         let request = ChangeRequest(change: change, resource: specs[change.address] ?? ResourceSpec(
             address: change.address, type: change.type, parameters: [:],
             location: SourceLocation(file: "(state)", mark: .start)), observation: observations[change.address] ?? .absent())
+        // A put-back that takes a command (git) is reported like any change's: the same recording runner, with
+        // the resource's secrets redacted.
+        let redactor = SecretRedactor([request.resource])
+        let recorder = RecordingRunner(base: executor.host.runner, redactor: redactor) { [executor] line in
+            executor.progress.log(change.address, line)
+        }
         var token: String?
         do {
             token = try executor.journal?.begin(request)
             if let type = executor.registry[change.type] as? any ApplyingResourceType, type.putsBackItself {
-                let context = ApplyContext(host: executor.host, backups: executor.backups) { [executor] line in
-                    executor.progress.log(change.address, line)
+                var host = executor.host
+                host.runner = recorder
+                let context = ApplyContext(host: host, backups: executor.backups) { [executor] line in
+                    executor.progress.log(change.address, redactor.redact(line))
                 }
                 if case .failure(let failure)? = await type.apply([request], context: context)[change.address] {
                     throw failure
@@ -306,11 +315,11 @@ final class ExecutionRun: @unchecked Sendable {
             // With the token, a restore that failed is recorded as failed (for `tend recover`), not left open.
             finish(i, token: token, request: request, .failed(message: "could not release \(change.address): \(error)",
                                                            duration: Date().timeIntervalSince(started), attempts: 1),
-                   commands: [], result: nil)
+                   commands: recorder.commands, result: nil)
             return false
         }
         finish(i, token: token, request: request, .succeeded(duration: Date().timeIntervalSince(started), attempts: 1),
-               commands: [], result: ChangeResult())
+               commands: recorder.commands, result: ChangeResult())
         return true
     }
 

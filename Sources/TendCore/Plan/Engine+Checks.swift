@@ -32,9 +32,12 @@ extension Engine {
                            of: resource)
                 }
             }
-            guard resource.ensure == .present, resource.isActive, changed.contains(resource.address),
-                  let type = registry[resource.type] else { continue }
-            report(type.planProblems(resource, observation: observations[resource.address], host: host), of: resource)
+            guard resource.isActive, changed.contains(resource.address), let type = registry[resource.type] else { continue }
+            if resource.ensure == .absent {
+                report(type.removalProblems(resource, observation: observations[resource.address], host: host), of: resource)
+            } else {
+                report(type.planProblems(resource, observation: observations[resource.address], host: host), of: resource)
+            }
         }
         return diagnostics
     }

@@ -17,6 +17,10 @@ public protocol ResourceType: Sendable {
     /// for a resource that should be present; reads the host, never changes it. The plan fails on any.
     func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem]
 
+    /// What apply would refuse when removing the resource (`ensure: absent`, `tend destroy`) that only the host
+    /// shows (a link where a directory was expected); reads the host, never changes it. The plan fails on any.
+    func removalProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem]
+
     /// What the plan calls the resource in "Stop managing ..." ("~/.vimrc", "git config user.name").
     func subject(of resource: ResourceSpec) -> String
 
@@ -33,6 +37,10 @@ extension ResourceType {
     public var name: String { schema.name }
 
     public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
+        []
+    }
+
+    public func removalProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
         []
     }
 

@@ -9,6 +9,9 @@ public enum PathFootprint {
         guard let status = files.status(path) else { return nil }
         switch status.kind {
         case .file:
+            // Larger than anything tend writes (a `source:` is at most 64 MiB, a config less): it cannot be tend's
+            // work, so it is not read, which keeps a plan over a huge file small.
+            if status.size > RegularFileReader.sourceLimit { return "file of \(status.size) bytes" }
             // An unreadable file still differs from anything tend wrote, so it is never taken for tend's.
             guard let bytes = files.read(path) else { return "file unreadable" }
             return "file " + SHA256.digest(bytes)
