@@ -60,21 +60,23 @@ private final class ConcurrencyCounter: ProcessRunner, @unchecked Sendable {
         #expect(observed("noshell")?.note?.hasPrefix("could not run check:") == true)
     }
 
+    /// The time-out stops the check's process: it is gone when refresh returns, and the resource is absent.
     @Test func aCheckThatRunsTooLongIsStoppedAndAbsent() async throws {
         let home = try TemporaryHome()
         let config = try loadScripts("""
               - type: script
                 id: slow
-                check: sleep 60
+                check: echo $$ > check.pid; sleep 60; touch done
                 create: "true"
-                timeout: 0.5
+                timeout: 3
             """, home: home)
-        let started = Date()
         let observations = try await ScriptResource().refresh(config.resources, host: home.host())
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(observations[Address(type: "script", key: "slow")] == .absent("check timed out after 0.5s"))
-        // Generous on purpose: the point is that tend does not wait out the check's 60 seconds.
-        #expect(elapsed < 30, "the check ran \(elapsed)s")
+        #expect(observations[Address(type: "script", key: "slow")] == .absent("check timed out after 3s"))
+        let text = try #require(try? String(contentsOfFile: home.path + "/conf/check.pid", encoding: .utf8),
+                                "the check never started")
+        let pid = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(!Awaited.isRunning(pid), "the check still runs after refresh returned")
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/conf/done"))
     }
 
     @Test func theCheckSeesItsEnvironmentShellAndTheConfigDirectory() async throws {
