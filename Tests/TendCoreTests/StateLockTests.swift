@@ -111,7 +111,8 @@ import TendTestSupport
         }
         let probe = StateLock(statePath: statePath)
         var held = false
-        for _ in 0..<200 where !held {
+        // Polls for the event (the helper holds the lock); the bound is a hang guard of about three minutes.
+        for _ in 0..<9_000 where !held {
             do {
                 try probe.acquire(holder: holder("probe"), timeout: 0)
                 probe.release()
