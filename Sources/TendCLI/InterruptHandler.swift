@@ -10,7 +10,13 @@ nonisolated(unsafe) private var interruptPipeWriteEnd: Int32 = -1
 /// A plain sigaction handler writes a byte to a pipe that a dedicated thread reads; that thread unblocks the
 /// signals for itself, so delivery does not depend on the signal mask tend inherited from its parent.
 final class InterruptHandler: @unchecked Sendable {
-    static let grace: Double = 10
+    /// Seconds running changes get after the first Ctrl-C: 10, or `TEND_INTERRUPT_GRACE` (0 to 3600) where a
+    /// slow change needs longer, or a test must not depend on how fast a loaded machine is.
+    static let grace: Double = {
+        guard let text = ProcessInfo.processInfo.environment["TEND_INTERRUPT_GRACE"], let seconds = Double(text),
+              seconds.isFinite, (0...3600).contains(seconds) else { return 10 }
+        return seconds
+    }()
     private let stop: StopSignal
     private let lock = NSLock()
     private var count = 0

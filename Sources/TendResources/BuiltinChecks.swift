@@ -123,8 +123,11 @@ enum BuiltinChecks {
                                  hint: "create it, or fix the path (a relative one starts at the config file's directory)")]
         }
         guard status.kind == .file else {
-            return [ValueProblem("source", "source \(shown) of \(resource.address) is \(ResourcePaths.noun(status.kind)), not a regular file",
-                                 hint: "point 'source' at a file; a directory needs one file resource per file")]
+            // Named as apply's reader names it ("a character device", "a FIFO"), not as "a special file".
+            let kind = RegularFileReader.kindName(at: source) ?? ResourcePaths.noun(status.kind)
+            return [ValueProblem("source", "source \(shown) of \(resource.address) is \(kind), not a regular file",
+                                 hint: status.kind == .directory ? "point 'source' at a file; a directory needs one file resource per file"
+                                     : "point 'source' at a regular file; tend copies bytes from files, never from a device, FIFO or socket")]
         }
         return []
     }

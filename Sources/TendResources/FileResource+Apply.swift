@@ -72,7 +72,7 @@ extension FileResource {
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
                 try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a file", host: host)
             case .other:
-                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other)); tend will not replace it with a file")
+                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other, at: path)); tend will not replace it with a file")
             }
         }
         let owner = requested.filled(from: inherited)
@@ -99,7 +99,7 @@ extension FileResource {
         case .directory:
             throw ApplyFailure("\(shown) is a directory, not a file; tend will not remove it")
         case .other:
-            throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other)), not a file; tend will not remove it")
+            throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other, at: path)), not a file; tend will not remove it")
         case .file, .symlink:
             try ResourcePaths.keepOriginal(path, request: request, context: context, action: "delete")
             do {

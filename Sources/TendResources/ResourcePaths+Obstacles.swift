@@ -16,7 +16,7 @@ extension ResourcePaths {
         case .directory where !isEmptyDirectory(path):
             return "\(shown) is a directory; tend will not replace it with a file"
         case .other:
-            return "\(shown) is \(noun(.other)); tend will not replace it with a file"
+            return "\(shown) is \(noun(.other, at: path)); tend will not replace it with a file"
         default:
             return nil
         }
@@ -30,7 +30,7 @@ extension ResourcePaths {
         case .directory where !isEmptyDirectory(path):
             return "\(shown) is a directory with files in it; tend will not replace it with a link"
         case .other:
-            return "\(shown) is \(noun(.other)); tend will not replace it with a link"
+            return "\(shown) is \(noun(.other, at: path)); tend will not replace it with a link"
         default:
             return nil
         }

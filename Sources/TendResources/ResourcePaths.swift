@@ -57,6 +57,13 @@ extension ResourcePaths {
         }
     }
 
+    /// What is at `path` as a message says it, a special file named for what it is ("a FIFO", "a socket") by
+    /// the same function `source:` is refused with.
+    static func noun(_ kind: FileStatus.Kind, at path: String) -> String {
+        guard kind == .other else { return noun(kind) }
+        return RegularFileReader.kindName(at: path) ?? noun(kind)
+    }
+
     /// "the directory", for messages.
     static func definiteNoun(_ kind: FileStatus.Kind) -> String {
         "the" + noun(kind).dropFirst(1)

@@ -112,21 +112,9 @@ public struct ShellProfile: Sendable, Hashable {
         return nil
     }
 
-    /// Variables a supported shell keeps read-only or special: setting one makes sourcing the profile fail
-    /// (a POSIX shell stops at a read-only `export`), so they are never written. Found by trying each shell.
-    public static let reservedVariableNames: Set<String> = [
-        // bash; IFS changes how every later line is split, BASH_ENV and ENV what later shells run first
-        "UID", "EUID", "PPID", "BASH_VERSINFO", "BASHOPTS", "SHELLOPTS", "IFS", "BASH_ENV", "ENV",
-        // zsh: setting USERNAME, UID, EUID, GID or EGID makes a root zsh change its user or group
-        "USERNAME", "GID", "EGID", "ZSH_SUBSHELL", "ZSH_EVAL_CONTEXT",
-        "status", "path", "aliases", "argv", "ARGC", "LINENO", "HISTCMD", "TTYIDLE", "parameters", "builtins",
-        "modules", "jobstates", "jobtexts", "jobdirs", "userdirs", "history", "historywords", "funcstack",
-        "funcfiletrace", "funcsourcetrace", "options", "commands", "functions", "nameddirs", "signals", "fpath",
-        "cdpath", "manpath", "module_path", "mailpath", "psvar", "fignore", "zsh_eval_context",
-        // fish
-        "PWD", "SHLVL", "version", "hostname", "pipestatus", "fish_pid", "_", "umask", "FISH_VERSION",
-        "fish_kill_signal", "status_generation",
-    ]
+    /// Variables a supported shell keeps read-only or gives a meaning of its own, never written: the names
+    /// `SpecialShellVariables` gives a reason for (bar the `BASH_FUNC_` prefix, which no set can hold).
+    public static var reservedVariableNames: Set<String> { SpecialShellVariables.names }
 
     /// Names fish will not take for a function, hence for an alias; they are left out of `profile.fish` only.
     public static let fishReservedAliasNames: Set<String> = [
@@ -140,10 +128,8 @@ public struct ShellProfile: Sendable, Hashable {
             return "variable name '\(name)' is not a shell name: use letters, digits and _, not starting with a digit"
         }
         if name == "PATH" { return "variable PATH is not written: put directories on PATH with path resources" }
+        // One sentence for validate, plan, apply and the profile's own problems, whichever meets the name first.
         if let reason = SpecialShellVariables.reason(name) { return "env name '\(name)' is \(reason); choose another name" }
-        if reservedVariableNames.contains(name) {
-            return "variable \(name) is read-only or special in sh, bash, zsh or fish, so it is not written"
-        }
         if value.unicodeScalars.contains("\0") { return "variable \(name): a shell value cannot hold a NUL character" }
         return nil
     }

@@ -6,9 +6,12 @@
 /// (macOS users export `BASH_SILENCE_DEPRECATION_WARNING`), except `BASH_FUNC_*`, which is how bash imports
 /// functions. `HOME` is refused: it comes from the login record, and moving it in a profile moves every
 /// dotfile, tend's own profile included. `PWD` is refused: cd sets it, fish keeps it read-only, and a stale
-/// exported `PWD` misleads `pwd -L` in child shells. The names `ShellProfile.reservedVariableNames` lists (read-only
-/// in some shell) are refused by `ShellProfile` with their own message.
+/// exported `PWD` misleads `pwd -L` in child shells. Lowercase zsh and fish names are here too: the profile is
+/// sourced by every supported shell, so a name one of them keeps read-only stops it reading the rest.
 enum SpecialShellVariables {
+    /// Every name with a reason (the `BASH_FUNC_` prefix aside).
+    static var names: Set<String> { Set(reasons.keys) }
+
     /// Why `name` is special, as "special to SHELL: WHAT SETTING IT DOES"; nil for an ordinary name.
     static func reason(_ name: String) -> String? {
         if let reason = reasons[name] { return reason }
@@ -22,6 +25,9 @@ enum SpecialShellVariables {
     private static let groupID = "special to zsh: setting it changes the shell's group id"
     private static let zshOwn = "special to zsh: zsh sets it and keeps it read-only, so the export aborts the rest of the profile"
     private static let bashOwn = "special to bash: bash sets it and keeps it read-only, so the export aborts the rest of the profile"
+    private static let zshTied = "special to zsh: it is the array form of an uppercase variable (path is PATH), so setting it rewrites that variable"
+    private static let zshTable = "special to zsh: it is one of zsh's own tables of the shell's state, so setting it fails or changes the shell itself"
+    private static let fishOwn = "special to fish: fish sets it itself and keeps it read-only, so profile.fish cannot set it"
     private static let counter = "set by the shell itself: an assignment resets or breaks it for every shell that sources the profile"
 
     private static let reasons: [String: String] = [
@@ -47,5 +53,17 @@ enum SpecialShellVariables {
         "LINENO": counter, "RANDOM": counter, "SECONDS": counter,
         "HOME": "special to every shell and program: it comes from the login record, and moving it moves every dotfile, tend's profile included",
         "PWD": "special to every shell: cd sets it, fish keeps it read-only, and an exported one misleads 'pwd' in child shells",
+        "status": "special to zsh and fish: each sets it and keeps it read-only, so the export aborts the rest of the profile",
+        "argv": "special to zsh: it is the shell's own argument list ($@), and the export aborts the rest of the profile",
+        "ARGC": zshOwn, "TTYIDLE": zshOwn, "HISTCMD": zshOwn, "zsh_eval_context": zshOwn,
+        "path": zshTied, "fpath": zshTied, "cdpath": zshTied, "manpath": zshTied, "module_path": zshTied,
+        "mailpath": zshTied, "psvar": zshTied, "fignore": zshTied,
+        "aliases": zshTable, "builtins": zshTable, "commands": zshTable, "functions": zshTable, "modules": zshTable,
+        "nameddirs": zshTable, "options": zshTable, "parameters": zshTable, "userdirs": zshTable, "history": zshTable,
+        "historywords": zshTable, "jobdirs": zshTable, "jobstates": zshTable, "jobtexts": zshTable,
+        "funcstack": zshTable, "funcfiletrace": zshTable, "funcsourcetrace": zshTable, "signals": zshTable,
+        "SHLVL": fishOwn, "version": fishOwn, "hostname": fishOwn, "pipestatus": fishOwn, "fish_pid": fishOwn,
+        "_": fishOwn, "umask": fishOwn, "FISH_VERSION": fishOwn, "fish_kill_signal": fishOwn,
+        "status_generation": fishOwn,
     ]
 }

@@ -36,7 +36,7 @@ extension SymlinkResource {
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
                 try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a link", host: host)
             case .other:
-                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other)); tend will not replace it with a link")
+                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other, at: path)); tend will not replace it with a link")
             }
         }
         do {

@@ -163,6 +163,8 @@ func isInstalled(_ package: String) async throws -> Bool {
         #expect(gitconfig.contains(secret))
     }
 
+    /// The second apply starts while the first is inside its script (so holds the lock), and the script
+    /// finishes only when the second has given up: the order comes from events, not from a head start.
     @Test func twoAppliesStartedTogetherNeverInterleave() async throws {
         let home = try TemporaryHome()
         try home.write("tend.yaml", """
@@ -171,34 +173,54 @@ func isInstalled(_ package: String) async throws -> Bool {
               - type: script
                 id: slow
                 check: test -f "$HOME/done"
-                create: echo start >> "$HOME/log"; sleep 2; echo end >> "$HOME/log"; touch "$HOME/done"
+                create: echo start >> "$HOME/log"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 3600 ]; do sleep 0.05; i=$((i+1)); done; echo end >> "$HOME/log"; touch "$HOME/done"
             """)
         let tend = TendBinary(home: home)
         async let first = tend.run(["apply", "--yes"])
-        try await Task.sleep(nanoseconds: 300_000_000)
-        async let second = tend.run(["apply", "--yes"])
-        let results = try await [first, second]
-        let failed = results.filter { $0.status != 0 }
-        #expect(failed.count == 1)
-        #expect(failed.first?.stderr.contains("another tend is applying with the state at") == true)
-        #expect(failed.first?.stderr.contains("pid ") == true)
+        try await Awaited.file(home.path + "/log", containing: "start\n")
+        let second = try await tend.run(["apply", "--yes"])
+        FileManager.default.createFile(atPath: home.path + "/go", contents: nil)
+        let firstResult = try await first
+        #expect(firstResult.status == 0, "\(firstResult.stderr)")
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("another tend is applying with the state at"), "\(second.stderr)")
+        #expect(second.stderr.contains("pid "))
         #expect(try String(contentsOfFile: home.path + "/log", encoding: .utf8) == "start\nend\n")
         let waiting = try await tend.run(["apply", "--yes", "--lock-timeout", "30"])
         #expect(waiting.status == 0)
     }
 
+    /// tend is killed (-9) at moments chosen by events, a different one each round: once a random one of the 150
+    /// files is written (tend may rarely be done by then), or while the script waits (so the run is surely recorded
+    /// and unfinished).
     @Test func killedApplyLosesNothingAndTheNextOneConverges() async throws {
         let home = try TemporaryHome()
         var yaml = "tend: 1\nresources:\n"
         for i in 0..<150 {
             yaml += "  - {type: file, path: ~/out/f\(i).txt, content: \"\(String(repeating: "line \(i)\\n", count: 50))\"}\n"
         }
-        yaml += "  - {type: script, id: pause, check: test -f \"$HOME/paused\", create: sleep 0.3; touch \"$HOME/paused\"}\n"
+        // Waits for the test's go-ahead (at most 3 minutes), so that a kill in the middle of it is certain.
+        yaml += """
+              - type: script
+                id: pause
+                check: test -f "$HOME/paused"
+                create: touch "$HOME/pausing"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 3600 ]; do sleep 0.05; i=$((i+1)); done; touch "$HOME/paused"
+
+            """
         try home.write("tend.yaml", yaml)
         let tend = TendBinary(home: home)
         var generator = SystemRandomNumberGenerator()
         for round in 0..<12 {
-            // Start an apply and kill -9 it at a random moment.
+            let inScript = round % 4 == 0
+            let marker: String
+            if inScript {
+                for name in ["paused", "pausing", "go"] { try? FileManager.default.removeItem(atPath: home.path + "/" + name) }
+                marker = home.path + "/pausing"
+            } else {
+                // All 150 files to write again, and the kill once a random one of them is there.
+                try? FileManager.default.removeItem(atPath: home.path + "/out")
+                marker = home.path + "/out/f\(Int.random(in: 0..<150, using: &generator)).txt"
+            }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TendBinary.path)
             process.arguments = ["apply", "--yes", "--jobs", "2"]
@@ -207,9 +229,19 @@ func isInstalled(_ package: String) async throws -> Bool {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(nanoseconds: UInt64.random(in: 20_000_000...400_000_000, using: &generator))
+            try await Awaited.until("\(marker) to appear, or tend to end") {
+                FileManager.default.fileExists(atPath: marker) || !process.isRunning
+            }
+            try #require(FileManager.default.fileExists(atPath: marker), "round \(round): tend ended without writing \(marker)")
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            if inScript {
+                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                        "round \(round): tend ended before the kill, with the script still waiting")
+                // The script outlives tend; it is let finish so that it cannot write during the next round.
+                FileManager.default.createFile(atPath: home.path + "/go", contents: nil)
+                try await Awaited.file(home.path + "/paused")
+            }
             // Nothing half-written: every file is absent or complete (a temporary file may be left by the kill).
             let names = (try? FileManager.default.contentsOfDirectory(atPath: home.path + "/out")) ?? []
             for name in names where !name.hasPrefix(".") {
@@ -219,10 +251,6 @@ func isInstalled(_ package: String) async throws -> Bool {
                 }
             }
             #expect(try await integrityCheck(home.path + "/.local/state/tend/state.db") == "ok")
-            if round % 3 == 2 {
-                try? FileManager.default.removeItem(atPath: home.path + "/out")
-                try? FileManager.default.removeItem(atPath: home.path + "/paused")
-            }
         }
         let finish = try await tend.run(["apply", "--yes"])
         #expect(finish.status == 0, "\(finish.stdout)\n\(finish.stderr)")

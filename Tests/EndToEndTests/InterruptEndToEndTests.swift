@@ -19,20 +19,6 @@ import TendTestSupport
         return process
     }
 
-    static func waitFor(_ path: String) async throws {
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: path) {
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-    }
-
-    /// Waits (at most 10 s) until the file at `path` contains `text`.
-    static func waitFor(_ path: String, containing text: String) async throws {
-        for _ in 0..<200 {
-            if let contents = try? String(contentsOfFile: path, encoding: .utf8), contents.contains(text) { return }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-    }
-
     @Test func ctrlCLetsTheRunningChangeFinishSkipsTheRestAndExits130() async throws {
         let home = try TemporaryHome()
         try home.write("tend.yaml", """
@@ -41,16 +27,17 @@ import TendTestSupport
               - type: script
                 id: a
                 check: test -f "$HOME/a"
-                # Runs until the test lets it finish (at most 30 s), so no timing decides the outcome.
-                create: touch "$HOME/started"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; touch "$HOME/a"
+                # Runs until the test lets it finish (at most 3 minutes), so no timing decides the outcome.
+                create: touch "$HOME/started"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 3600 ]; do sleep 0.05; i=$((i+1)); done; touch "$HOME/a"
               - {type: script, id: b, check: test -f "$HOME/b", create: touch "$HOME/b", dependsOn: [script:a]}
             """)
-        let tend = TendBinary(home: home)
+        // A grace no loaded machine outlasts: the change ends when the test lets it, not when a clock says.
+        let tend = TendBinary(home: home, environment: ["TEND_INTERRUPT_GRACE": "3600"])
         let process = try Self.startApply(tend, home)
-        try await Self.waitFor(home.path + "/started")
+        try await Awaited.file(home.path + "/started")
         kill(process.processIdentifier, SIGINT)
         // Once tend has taken the Ctrl-C in, the running change may finish.
-        try await Self.waitFor(home.path + "/err.txt", containing: "Stopping: no new changes will start")
+        try await Awaited.file(home.path + "/err.txt", containing: "Stopping: no new changes will start")
         FileManager.default.createFile(atPath: home.path + "/go", contents: nil)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
@@ -58,7 +45,7 @@ import TendTestSupport
         #expect(FileManager.default.fileExists(atPath: home.path + "/a"))
         #expect(!FileManager.default.fileExists(atPath: home.path + "/b"))
         let err = try String(contentsOfFile: home.path + "/err.txt", encoding: .utf8)
-        #expect(err.contains("Stopping: no new changes will start"))
+        #expect(err.contains("Stopping: no new changes will start; running ones get 3600s to finish"), "\(err)")
         let history = try await tend.run(["history"])
         #expect(history.stdout.contains("interrupted"))
         // The next apply picks up where it stopped.
@@ -67,24 +54,29 @@ import TendTestSupport
         #expect(FileManager.default.fileExists(atPath: home.path + "/b"))
     }
 
+    /// The second Ctrl-C stops the running script itself: tend exits 130 with the script's shell gone (not
+    /// left running, not waited out), so its last line never runs.
     @Test func secondCtrlCStopsRunningCommandsAtOnce() async throws {
         let home = try TemporaryHome()
         try home.write("tend.yaml", """
             tend: 1
             resources:
-              - {type: script, id: slow, check: test -f "$HOME/done", create: touch "$HOME/started"; sleep 60; touch "$HOME/done"}
+              - {type: script, id: slow, check: test -f "$HOME/done", create: echo $$ > "$HOME/script.pid"; sleep 60; touch "$HOME/done"}
             """)
         let tend = TendBinary(home: home)
-        let started = Date()
         let process = try Self.startApply(tend, home)
-        try await Self.waitFor(home.path + "/started")
+        let script = try await Awaited.pid(writtenTo: home.path + "/script.pid")
         kill(process.processIdentifier, SIGINT)
-        try await Task.sleep(nanoseconds: 300_000_000)
+        try await Awaited.file(home.path + "/err.txt", containing: "Stopping: no new changes will start")
+        #expect(Awaited.isRunning(script), "the first Ctrl-C lets the running change go on")
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
+        #expect(!Awaited.isRunning(script), "the script's shell outlived tend")
         #expect(!FileManager.default.fileExists(atPath: home.path + "/done"))
-        #expect(Date().timeIntervalSince(started) < 40, "the sleep 60 was not stopped")
+        let err = try String(contentsOfFile: home.path + "/err.txt", encoding: .utf8)
+        #expect(err.contains("running ones get 10s to finish"), "the default grace\n\(err)")
+        #expect(err.contains("interrupted"), "\(err)")
         let report = try await tend.run(["report"])
         #expect(report.stdout.contains("script:slow"))
     }

@@ -62,11 +62,13 @@ import TendTestSupport
 
     /// Every secret, and its bare SHA-256 (which a weak secret does not survive), absent from `text`.
     static func expectNoSecret(in text: String, _ what: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        // Found as plain Bools, so that a failure names the file and the secret instead of dumping a binary state.
         for secret in secrets {
-            #expect(!text.contains(secret), "\(what) holds \(secret)", sourceLocation: sourceLocation)
+            let holdsSecret = text.contains(secret)
+            #expect(!holdsSecret, "\(what) holds \(secret)", sourceLocation: sourceLocation)
             for form in [secret, secret + "\n"] {
-                #expect(!text.contains(String(SHA256.digest(form).dropFirst("sha256:".count))),
-                        "\(what) holds the bare SHA-256 of \(form.debugDescription)", sourceLocation: sourceLocation)
+                let holdsDigest = text.contains(String(SHA256.digest(form).dropFirst("sha256:".count)))
+                #expect(!holdsDigest, "\(what) holds the bare SHA-256 of \(form.debugDescription)", sourceLocation: sourceLocation)
             }
         }
     }

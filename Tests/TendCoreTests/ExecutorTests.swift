@@ -18,6 +18,10 @@ final class World: @unchecked Sendable {
     /// Updated configurations that changes hand back, by key (a plugin's CONTROL, a resolved version).
     var handBack: [String: [String: Value]] = [:]
     var delay: Double = 0
+    /// When set, the first applies are held until this many run at once (then none is held): overlap comes from
+    /// an event, not from a delay a loaded machine may outlast. Fewer ever together ends at the hang guard.
+    var together = 0
+    private var wereTogether = false
 
     func has(_ key: String) -> Bool { lock.withLock { present.contains(key) } }
     func set(_ key: String, _ on: Bool) { lock.withLock { if on { present.insert(key) } else { present.remove(key) } } }
@@ -27,6 +31,10 @@ final class World: @unchecked Sendable {
             calls.append(requests.map { "\($0.operation.rawValue) \($0.address.key)" })
             running += 1
             maxRunning = max(maxRunning, running)
+            if together > 0 && running >= together { wereTogether = true }
+        }
+        if together > 0 {
+            try? await Awaited.until("\(together) applies running at once") { lock.withLock { wereTogether } }
         }
         if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
         var outcomes: ChangeOutcomes = [:]
@@ -129,6 +137,7 @@ struct ExecutorHarness {
 
     @Test func lockGroupsNeverRunTogetherButOthersDo() async throws {
         let harness = ExecutorHarness(batch: 1, lockGroup: "dpkg")
+        harness.world.together = 2
         harness.world.delay = 0.05
         let (summary, _) = try await harness.run("""
             tend: 1

@@ -162,39 +162,101 @@ import TendTestSupport
         return (StateBackupKeeper(store: store), Address(type: "file", key: path("config")))
     }
 
-    @Test func aRestorePutsTheOriginalBackOverALinkWithoutFollowingIt() throws {
+    /// The newest original kept for `address`: what a release would put back.
+    func original(_ keeper: StateBackupKeeper, _ address: Address) throws -> Backup {
+        try #require(try keeper.originals(address).last, "no original was kept for \(address)")
+    }
+
+    /// Records, the way an apply does (through the journal), that what is at the address's path now is tend's
+    /// own work: rule 1 then lets a restore put the original back over it.
+    func recordTendsWrite(_ store: any StateStore, _ address: Address) throws {
+        let run = try store.beginRun(kind: .apply, configPath: path("tend.yaml"), configDigest: "sha256:test",
+                                     pid: getpid(), hostname: "test")
+        let journal = StateJournal(store: store, runID: run.id, configPath: path("tend.yaml"), registry: TypeRegistry([]))
+        let resource = ResourceSpec(address: address, type: "file", parameters: ["path": .string(address.key)],
+                                    location: SourceLocation(file: path("tend.yaml"), mark: .start))
+        let change = ResourceChange(address: address, type: "file", operation: .modify, parameters: [],
+                                    message: "Write \(address.key)", reason: "content differs", dependsOn: [],
+                                    fingerprint: "sha256:test")
+        let request = ChangeRequest(change: change, resource: resource, observation: .present([:]))
+        let token = try journal.begin(request)
+        try journal.succeeded(token: token, request: request, result: ChangeResult(written: PathFootprint.of(address.key)),
+                              report: OperationReport(runID: run.id, address: address, operation: .modify,
+                                                      status: .succeeded, attempts: 1, duration: 0))
+    }
+
+    @Test func aPutBackPutsTheOriginalOverALinkWithoutFollowingIt() throws {
         try home.write("config", "the user's original\n", mode: 0o640)
         let (keeper, address) = try keeper()
         try keeper.keep(path: path("config"), for: address)
         try home.write("victim", "not yours\n", mode: 0o600)
         #expect(unlink(path("config")) == 0)
         #expect(symlink(path("victim"), path("config")) == 0)
-        #expect(try keeper.restore(address))
+        try keeper.putBack(try original(keeper, address))
         #expect(status("config")?.kind == .file)
         #expect(status("config")?.mode == 0o640)
         #expect(text("config") == "the user's original\n")
         #expect(text("victim") == "not yours\n")
         #expect(status("victim")?.mode == 0o600)
+        #expect(temporaries().isEmpty, "\(temporaries())")
+    }
+
+    /// Rule 1 on a real SQLite state: `restore(address)` puts the original back over tend's own unchanged work
+    /// only; a user's edit, or a link a user put at the path, stays as it is and the original stays kept.
+    @Test func aRestorePutsTheOriginalBackOverTendsOwnWorkOnly() throws {
+        let store = try SQLiteStateStore(path: path("state/state.db"))
+        let keeper = StateBackupKeeper(store: store)
+        let address = Address(type: "file", key: path("config"))
+        try home.write("config", "the user's original\n", mode: 0o640)
+        try keeper.keep(path: path("config"), for: address)
+        try AtomicFile.write(Array("tend's\n".utf8), to: path("config"), mode: 0o644)
+        try recordTendsWrite(store, address)
+
+        try home.write("config", "tend's\nthe user's edit\n")
+        #expect(try keeper.restore(address) == false)
+        #expect(text("config") == "tend's\nthe user's edit\n")
+        #expect(try keeper.originals(address).count == 1, "the original stays kept")
+
+        try home.write("victim", "not yours\n", mode: 0o600)
+        #expect(unlink(path("config")) == 0)
+        #expect(symlink(path("victim"), path("config")) == 0)
+        #expect(try keeper.restore(address) == false)
+        #expect(status("config")?.kind == .symlink)
+        #expect(text("victim") == "not yours\n")
+
+        #expect(unlink(path("config")) == 0)
+        try AtomicFile.write(Array("tend's\n".utf8), to: path("config"), mode: 0o644)
+        #expect(try keeper.restore(address) == true)
+        #expect(text("config") == "the user's original\n")
+        #expect(status("config")?.mode == 0o640)
+        #expect(try keeper.originals(address).isEmpty, "a backup put back is forgotten")
+        #expect(temporaries().isEmpty, "\(temporaries())")
     }
 
     /// A reader looking at the path while originals are put back over and over never finds it missing: the
-    /// restore renames over what is there instead of deleting it first.
+    /// put-back renames over what is there instead of deleting it first.
     @Test func thePathIsNeverMissingWhileOriginalsArePutBack() throws {
         try home.write("config", "the user's original\n")
         let (keeper, address) = try keeper()
         let watched = path("config")
         let watch = Watch()
         let group = DispatchGroup()
+        let looking = DispatchSemaphore(value: 0)
         DispatchQueue.global().async(group: group) {
             var info = stat()
+            var first = true
             while !watch.stopped {
                 watch.look(missing: lstat(watched, &info) != 0)
+                if first { first = false; looking.signal() }
             }
         }
+        // The rounds start once the reader is looking, however late a loaded machine schedules it.
+        looking.wait()
+        try keeper.keep(path: watched, for: address)
+        let kept = try original(keeper, address)
         for round in 0..<100 {
-            try keeper.keep(path: watched, for: address)
             try AtomicFile.write(Array("tend's \(round)\n".utf8), to: watched)
-            #expect(try keeper.restore(address))
+            try keeper.putBack(kept)
         }
         watch.stop()
         group.wait()
@@ -220,7 +282,7 @@ import TendTestSupport
         }
     }
 
-    /// A restore that fails before its rename (the disk is full) leaves what was at the path, whole: the old
+    /// A put-back that fails before its rename (the disk is full) leaves what was at the path, whole: the old
     /// code unlinked first, and a crash or a full disk then lost both.
     @Test func aRestoreThatCannotWriteLeavesWhatIsThere() async throws {
         try #require(geteuid() == 0, "mounting a small tmpfs needs root; CI runs the tests as root")
@@ -238,13 +300,14 @@ import TendTestSupport
         try home.write("small/config", "tend's\n")
         // What is left of the 64 KiB is less than the original needs.
         try home.write("small/filler", String(repeating: "f", count: 40 * 1024))
-        let error = #expect(throws: BackupError.self) { _ = try keeper.restore(address) }
+        let kept = try self.original(keeper, address)
+        let error = #expect(throws: BackupError.self) { try keeper.putBack(kept) }
         #expect(error?.description.contains("No space left on device") == true, "\(String(describing: error))")
         #expect(text("small/config") == "tend's\n")
         #expect(temporaries(in: "small").isEmpty, "\(temporaries(in: "small"))")
         // With room again, the same backup goes back.
         #expect(unlink(path("small/filler")) == 0)
-        #expect(try keeper.restore(address))
+        try keeper.putBack(kept)
         #expect(text("small/config") == original)
     }
 }

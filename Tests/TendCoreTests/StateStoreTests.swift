@@ -79,7 +79,7 @@ private func expectSameRun(_ actual: RunRecord?, _ expected: RunRecord, sourceLo
     var b = expected
     #expect(abs(a.startedAt.timeIntervalSince(b.startedAt)) < 0.001, sourceLocation: sourceLocation)
     #expect((a.endedAt == nil) == (b.endedAt == nil), sourceLocation: sourceLocation)
-    if let x = a.endedAt, let y = b.endedAt { #expect(abs(x.timeIntervalSince(y)) < 5, sourceLocation: sourceLocation) }
+    if let x = a.endedAt, let y = b.endedAt { #expect(abs(x.timeIntervalSince(y)) < 0.001, sourceLocation: sourceLocation) }
     a.startedAt = t0; b.startedAt = t0; a.endedAt = nil; b.endedAt = nil
     #expect(a == b, sourceLocation: sourceLocation)
 }
@@ -189,26 +189,36 @@ func deadPID() throws -> Int32 {
         let store = try StoreFixture(kind).store
         let pid = getpid()
         let host = LocalProcess.hostname
+        // Times are checked against the moments around the call (a millisecond either way for how they are
+        // stored), never against a span a loaded machine could exceed.
+        let beforeStart = Date()
         let first = try store.beginRun(kind: .apply, configPath: "/home/me/tend.yaml", configDigest: "sha256:1",
                                        pid: pid, hostname: host)
+        let afterStart = Date()
         #expect(first.status == .running && first.endedAt == nil && first.kind == .apply)
-        #expect(abs(first.startedAt.timeIntervalSinceNow) < 5)
+        #expect(first.startedAt >= beforeStart.addingTimeInterval(-0.001) && first.startedAt <= afterStart.addingTimeInterval(0.001),
+                "\(first.startedAt) is not between \(beforeStart) and \(afterStart)")
         let second = try store.beginRun(kind: .destroy, configPath: "/home/me/work.yaml", configDigest: "sha256:2",
                                         pid: pid, hostname: host)
         let third = try store.beginRun(kind: .apply, configPath: "/home/me/tend.yaml", configDigest: "sha256:3",
                                        pid: pid, hostname: host)
         #expect(first.id < second.id && second.id < third.id)
 
+        let beforeFinish = Date()
         try store.finishRun(id: first.id, status: .succeeded)
+        let afterFinish = Date()
         try store.finishRun(id: second.id, status: .failed)
 
         let all = try store.runs(limit: 0)
         #expect(all.map(\.id) == [third.id, second.id, first.id])
         #expect(all.map(\.status) == [.running, .failed, .succeeded])
         #expect(try store.runs(limit: 2).map(\.id) == [third.id, second.id])
+        let ended = try #require(try store.run(id: first.id)?.endedAt, "a finished run has an end")
+        #expect(ended >= beforeFinish.addingTimeInterval(-0.001) && ended <= afterFinish.addingTimeInterval(0.001),
+                "\(ended) is not between \(beforeFinish) and \(afterFinish)")
         var finished = first
         finished.status = .succeeded
-        finished.endedAt = Date()
+        finished.endedAt = ended
         expectSameRun(try store.run(id: first.id), finished)
         expectSameRun(try store.run(id: third.id), third)
         #expect(try store.run(id: 424_242) == nil)

@@ -172,6 +172,7 @@ import TendTestSupport
         try home.write("linked/keep.txt", "mine\n")
         try home.write("afile", "mine\n")
         try FileManager.default.createDirectory(atPath: home.path + "/empty", withIntermediateDirectories: false)
+        #expect(mkfifo(home.path + "/fifo", 0o600) == 0)
         let host = home.host()
         let result = ConfigLoader(catalog: BuiltinSchemas.catalog, host: host.facts, workingDirectory: home.path)
             .load(text: """
@@ -188,6 +189,9 @@ import TendTestSupport
                   - type: file
                     path: ~/empty
                     content: "y\\n"
+                  - type: file
+                    path: ~/fifo
+                    content: "z\\n"
                 """, path: "tend.yaml")
         let config = try #require(result.config, "\(rendered(result))")
         let planned = try await Engine(registry: BuiltinTypes.registry, host: host).plan(config: config)
@@ -195,6 +199,7 @@ import TendTestSupport
             "tend.yaml:4:11: ~/full is a directory; tend will not replace it with a file",
             "tend.yaml:7:11: ~/linked is a directory with files in it; tend will not replace it with a link",
             "tend.yaml:10:11: ~/afile is a regular file; tend will not replace it with a directory",
+            "tend.yaml:15:11: ~/fifo is a FIFO; tend will not replace it with a file",
         ])
         #expect(throws: PlanProblems.self) { try planned.refusingProblems() }
         #expect(FileManager.default.fileExists(atPath: home.path + "/full/keep.txt"))

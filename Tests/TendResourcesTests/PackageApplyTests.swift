@@ -723,17 +723,16 @@ import TendTestSupport
         let home = try TemporaryHome()
         let runner = CommandLog(SystemProcessRunner(baseEnvironment: home.facts().environment))
         let host = home.host(runner: runner)
-        let started = Date()
         let summary = try await Self.apply("""
         tend: 1
         resources:
           - type: apt
             packages: [tend-no-such-pkg-xyz, cowsay]
         """, host: host, directory: home.path)
-        #expect(Date().timeIntervalSince(started) < 300)  // one update, no endless retries
         #expect(Self.succeeded(summary, Address(type: "apt", key: "cowsay")), "\(summary.outcomes)")
         #expect(Self.failureMessage(summary, Address(type: "apt", key: "tend-no-such-pkg-xyz"))
             == "no package named 'tend-no-such-pkg-xyz' in the apt sources (after apt-get update)")
+        // One update, no endless retries: counted, not timed.
         #expect(runner.arguments.filter { $0.starts(with: ["apt-get", "update"]) }.count == 1)
         #expect(try await Self.dpkgStatus("cowsay") == "install ok installed")
         try await Self.aptRemove(["cowsay"])

@@ -121,14 +121,19 @@ import TendTestSupport
     /// a read-only `ZSH_SUBSHELL`; `IFS`, `BASH_ENV` and `ENV` change how later shells read or what they run. None
     /// is written, and a real zsh reads every entry after them.
     @Test func variablesShellsTreatSpeciallyAreNeverWritten() async throws {
-        let special = ["USERNAME", "UID", "EUID", "GID", "EGID", "ZSH_SUBSHELL", "ZSH_EVAL_CONTEXT", "IFS", "BASH_ENV", "ENV"]
+        let special = ["USERNAME", "UID", "EUID", "GID", "EGID", "ZSH_SUBSHELL", "ZSH_EVAL_CONTEXT", "IFS", "BASH_ENV", "ENV",
+                       "argv", "path", "status", "SHLVL"]
         var environment = Dictionary(uniqueKeysWithValues: special.map { ($0, "nobody") })
         environment["ZZ_AFTER"] = "still read"
         let profile = ShellProfile(environment: environment)
+        // The profile says why in validate's own words (one sentence per name, whoever meets it first).
+        #expect(profile.problems.count == special.count, "\(profile.problems)")
         for name in special {
-            #expect(profile.problems.contains("variable \(name) is read-only or special in sh, bash, zsh or fish, so it is not written"),
-                    "\(profile.problems)")
+            #expect(profile.problems.contains { $0.hasPrefix("env name '\(name)' is special to ") && $0.hasSuffix("; choose another name") },
+                    "\(name): \(profile.problems)")
         }
+        #expect(profile.problems.contains("env name 'USERNAME' is special to zsh: setting it changes the shell's user id; choose another name"))
+        #expect(profile.problems.contains("env name 'path' is special to zsh: it is the array form of an uppercase variable (path is PATH), so setting it rewrites that variable; choose another name"))
         #expect(ShellProfile.parse(profile.renderPOSIX()).environment == ["ZZ_AFTER": "still read"])
         #expect(!profile.renderFish().contains("USERNAME"))
         try #require(Self.installed("zsh"), "zsh is not installed; CI installs it (.ci/run)")

@@ -16,16 +16,19 @@ private func loadScripts(_ yaml: String, home: TemporaryHome,
     return try #require(result.config, "\(shown)", sourceLocation: sourceLocation)
 }
 
-/// A runner that only counts how many commands run at once; each "runs" for `seconds` and exits 0.
+/// A runner that only counts how many commands run at once. The first ones are held until `wanted` run
+/// together (an event, so a loaded machine cannot make them miss each other); then every command exits 0 at once.
+/// Were fewer ever let run together, the wait would end at its hang guard and the refresh would fail.
 private final class ConcurrencyCounter: ProcessRunner, @unchecked Sendable {
     private let lock = NSLock()
     private var running = 0
+    private var together = false
     private(set) var most = 0
     private(set) var commands: [Command] = []
-    let seconds: Double
+    let wanted: Int
 
-    init(seconds: Double) {
-        self.seconds = seconds
+    init(wanted: Int) {
+        self.wanted = wanted
     }
 
     func run(_ command: Command) async throws -> CommandResult {
@@ -33,9 +36,10 @@ private final class ConcurrencyCounter: ProcessRunner, @unchecked Sendable {
             running += 1
             most = max(most, running)
             commands.append(command)
+            if running >= wanted { together = true }
         }
-        try await Task.sleep(for: .seconds(seconds))
-        lock.withLock { running -= 1 }
+        defer { lock.withLock { running -= 1 } }
+        try await Awaited.until("\(wanted) checks running at once") { lock.withLock { together } }
         return CommandResult(command: command, status: 0)
     }
 }
@@ -60,21 +64,23 @@ private final class ConcurrencyCounter: ProcessRunner, @unchecked Sendable {
         #expect(observed("noshell")?.note?.hasPrefix("could not run check:") == true)
     }
 
+    /// The time-out stops the check's process: it is gone when refresh returns, and the resource is absent.
     @Test func aCheckThatRunsTooLongIsStoppedAndAbsent() async throws {
         let home = try TemporaryHome()
         let config = try loadScripts("""
               - type: script
                 id: slow
-                check: sleep 60
+                check: echo $$ > check.pid; sleep 60; touch done
                 create: "true"
-                timeout: 0.5
+                timeout: 3
             """, home: home)
-        let started = Date()
         let observations = try await ScriptResource().refresh(config.resources, host: home.host())
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(observations[Address(type: "script", key: "slow")] == .absent("check timed out after 0.5s"))
-        // Generous on purpose: the point is that tend does not wait out the check's 60 seconds.
-        #expect(elapsed < 30, "the check ran \(elapsed)s")
+        #expect(observations[Address(type: "script", key: "slow")] == .absent("check timed out after 3s"))
+        let text = try #require(try? String(contentsOfFile: home.path + "/conf/check.pid", encoding: .utf8),
+                                "the check never started")
+        let pid = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(!Awaited.isRunning(pid), "the check still runs after refresh returned")
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/conf/done"))
     }
 
     @Test func theCheckSeesItsEnvironmentShellAndTheConfigDirectory() async throws {
@@ -113,7 +119,7 @@ private final class ConcurrencyCounter: ProcessRunner, @unchecked Sendable {
         let yaml = (1...10).map { "  - { type: script, id: s\($0), check: \"true\", create: \"true\" }" }
             .joined(separator: "\n")
         let config = try loadScripts(yaml, home: home)
-        let counter = ConcurrencyCounter(seconds: 0.05)
+        let counter = ConcurrencyCounter(wanted: 4)
         let observations = try await ScriptResource().refresh(config.resources, host: home.host(runner: counter))
         #expect(observations.count == 10)
         #expect(observations.values.allSatisfy { $0.exists })
@@ -130,7 +136,7 @@ private final class ConcurrencyCounter: ProcessRunner, @unchecked Sendable {
         let home = try TemporaryHome()
         func rendezvous(_ me: String, _ other: String) -> String {
             "  - type: script\n    id: \(me)\n    create: \"true\"\n"
-                + "    check: touch started-\(me); i=0; while [ ! -e started-\(other) ] && [ $i -lt 100 ]; "
+                + "    check: touch started-\(me); i=0; while [ ! -e started-\(other) ] && [ $i -lt 3600 ]; "
                 + "do sleep 0.05; i=$((i+1)); done; test -e started-\(other)"
         }
         let config = try loadScripts(rendezvous("a", "b") + "\n" + rendezvous("b", "a"), home: home)

@@ -196,16 +196,13 @@ import Testing
             lines.append("\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]")
         }
         let text = lines.joined(separator: "\n")
-        let clock = ContinuousClock()
-        var error: YAMLError?
-        let elapsed = clock.measure { error = parseError(text) }
+        let error = parseError(text)
         guard case .tooLarge(let limit, let mark)? = error else {
             Issue.record("expected tooLarge, got \(String(describing: error))")
             return
         }
         #expect(limit == 2_000_000)
         #expect(mark.line == 7)  // g's aliases copy 597,871 nodes each
-        #expect(elapsed < .seconds(20), "a catastrophic slowdown only: timings are not tested")
         #expect(parseError(text, parser: Parser(maxNodes: 100)) == .tooLarge(limit: 100, mark: Mark(line: 2, column: 32)))
     }
 

@@ -365,15 +365,13 @@ import Testing
 
     // MARK: Size
 
-    @Test func longListsParseInLinearTime() throws {
-        // 20,000 items took seconds when each item copied the list built so far.
+    @Test func longListsParseWhole() throws {
+        // 20,000 items once took seconds, each item copying the list built so far; only the result is asserted
+        // (no timing assertions: a loaded machine must not fail it), a return to quadratic work shows as a slow test.
         let text = (0..<20_000).map { "- item\($0)" }.joined(separator: "\n")
-        let clock = ContinuousClock()
-        var node: Node?
-        let elapsed = try clock.measure { node = try Parser().parse(text) }
+        let node = try Parser().parse(text)
         #expect(node?.sequence?.count == 20_000)
         #expect(node?.sequence?.last?.mark == Mark(line: 20_000, column: 3))
-        #expect(elapsed < .seconds(20), "a catastrophic slowdown only: timings are not tested")
     }
 
     @Test func nodeCountCountsEachNodeOnce() throws {

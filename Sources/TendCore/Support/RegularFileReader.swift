@@ -15,6 +15,8 @@ public enum RegularFileReader {
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .missing(path) }
+            // A socket cannot be opened at all (ENXIO): it is still named for what it is.
+            if let kind = kindName(at: path) { throw .notRegular(path, kind: kind) }
             throw .unreadable(path, String(cString: strerror(code)))
         }
         defer { close(fd) }
@@ -50,6 +52,15 @@ public enum RegularFileReader {
             return result
         }
         return bytes
+    }
+
+    /// What `stat` finds at `path` (links followed) when it is not a regular file: "a character device", "a FIFO",
+    /// "a socket", "a block device", "a directory"; nil for a regular file or nothing there. Nothing is opened, so
+    /// a FIFO never blocks; the sentence is the one `read` refuses the same path with.
+    public static func kindName(at path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
+        return kindName(info.st_mode)
     }
 
     /// "a character device", "a FIFO": what `fstat` found instead of a regular file.
