@@ -128,9 +128,9 @@ import TendTestSupport
         #expect(checked >= 4, "the state, its key, the saved plan and tend.yaml at least")
     }
 
-    /// Fails until h-rule1's fix (the value through the environment or stdin, not argv) is merged: today
-    /// `git config --global -- KEY VALUE` shows VALUE in /proc/PID/cmdline to every local user.
-    @Test func gitConfigSecretNeverInArgvNeedsRule1Fix() async throws {
+    /// `git config --global -- KEY VALUE` would show VALUE in /proc/PID/cmdline to every local user: git is
+    /// given a placeholder, and tend writes the value into the file itself. A wrapper records git's argv.
+    @Test func gitConfigSecretNeverInArgv() async throws {
         let (home, tend) = try Self.setUp("""
             tend: 1
             resources:
