@@ -18,9 +18,10 @@ import TendTestSupport
         """
 
     /// A user whose login shell is bash, with the config in the home (doctor runs there).
-    func applied() async throws -> (TemporaryHome, TendBinary) {
+    func applied(before: (TemporaryHome) throws -> Void = { _ in }) async throws -> (TemporaryHome, TendBinary) {
         let home = try TemporaryHome()
         try home.write("tend.yaml", Self.config)
+        try before(home)
         let tend = TendBinary(home: home, environment: ["SHELL": "/bin/bash"])
         let apply = try await tend.run(["apply", "--yes"])
         try #require(apply.status == 0, "apply failed: \(apply.stderr)")
@@ -41,11 +42,20 @@ import TendTestSupport
         checks.first { $0["area"]?.stringValue == area && $0["subject"]?.stringValue == subject }
     }
 
-    @Test func aHealthySetupExitsZeroAndARealBashHasTheProfile() async throws {
-        let (_, tend) = try await applied()
+    @Test func aHealthySetupExitsZeroAndRealBashZshAndFishHaveTheProfile() async throws {
+        for shell in ["zsh", "fish"] {
+            try #require(SystemProcessRunner.resolve(shell, path: ProcessInfo.processInfo.environment["PATH"]) != nil,
+                         "\(shell) is not installed; this test starts it (CI installs it in .ci/run)")
+        }
+        // A ~/.zshrc of the user's, so that zsh gets a hook too; fish on PATH gets its conf.d file.
+        let (_, tend) = try await applied(before: { try $0.write(".zshrc", "# my zshrc\n") })
         let checks = try await doctor(tend, expectStatus: 0)
-        #expect(check(checks, "shell hook", "~/.bashrc")?["status"] == .string("ok"))
-        #expect(check(checks, "shell", "bash -ic")?["status"] == .string("ok"))
+        for hook in ["~/.bashrc", "~/.zshrc", "~/.config/fish/conf.d/tend.fish"] {
+            #expect(check(checks, "shell hook", hook)?["status"] == .string("ok"), "\(hook): \(checks)")
+        }
+        for probe in ["bash -ic", "zsh -ic", "fish -ic"] {
+            #expect(check(checks, "shell", probe)?["status"] == .string("ok"), "\(probe): \(checks)")
+        }
         #expect(check(checks, "state", "~/.local/state/tend/state.db")?["status"] == .string("ok"))
         #expect(check(checks, "lock", "~/.local/state/tend/state.db.lock")?["status"] == .string("ok"))
         #expect(!checks.contains { $0["status"] == .string("problem") })
