@@ -124,4 +124,36 @@ import TendTestSupport
         // Doctor never creates a state.
         #expect(!FileManager.default.fileExists(atPath: home.path + "/.local/state/tend/state.db"))
     }
+
+    @Test func aMissingPackageManagerIsAProblemAndRootNeedsAreChecked() async throws {
+        let path = ProcessInfo.processInfo.environment["PATH"]
+        try #require(SystemProcessRunner.resolve("brew", path: path) == nil
+                     && !FileManager.default.fileExists(atPath: "/home/linuxbrew/.linuxbrew/bin/brew"),
+                     "Homebrew is installed here, so this test cannot show it missing")
+        let home = try TemporaryHome()
+        try home.write("tend.yaml", """
+            tend: 1
+            resources:
+              - type: apt
+                name: hello
+              - type: brew
+                name: hello
+            """)
+        let tend = TendBinary(home: home, environment: ["SHELL": "/bin/bash"])
+        let checks = try await doctor(tend, expectStatus: 1)
+        let brew = try #require(check(checks, "package manager", "brew"), "no check of brew in \(checks)")
+        #expect(brew["status"] == .string("problem"))
+        #expect(brew["fix"]?.stringValue?.contains("when: { os: macos }") == true, "\(brew)")
+        #expect(check(checks, "package manager", "apt-get")?["status"] == .string("ok"))
+        let sudo = try #require(checks.first { $0["area"]?.stringValue == "sudo" }, "no sudo check in \(checks)")
+        #expect(sudo["finding"]?.stringValue?.contains("apt resources need root") == true, "\(sudo)")
+        if geteuid() == 0 {
+            #expect(sudo["status"] == .string("ok"), "\(sudo)")
+        } else {
+            #expect(sudo["status"] != .string("skipped"), "\(sudo)")
+        }
+        // Without alias, env or path resources no shell needs the hook, and doctor says so rather than failing.
+        let hooks = checks.filter { $0["area"]?.stringValue == "shell hook" }
+        #expect(hooks.count == 1 && hooks.first?["status"] == .string("skipped"), "\(hooks)")
+    }
 }
