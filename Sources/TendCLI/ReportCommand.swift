@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
         Examples:
           tend report              the last run
           tend report 12 --format markdown
-          tend report --format html > run.html    one page, no network: plan, commands, output, timeline
+          tend report --format html > run.html
         """
     )
 
@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The run's number, from 'tend history' (default: the last run).", valueName: "run"))
     var runNumber: Int64?
 
-    @Option(help: "text, json, markdown or html (one self-contained page).")
+    @Option(help: "The output format; html is one self-contained page with a timeline.")
     var format: Format = .text
 
     func run() throws {
