@@ -7,8 +7,8 @@ struct DestroyCommand: AsyncParsableCommand {
         commandName: "destroy",
         abstract: "Remove resources the config declares.",
         discussion: """
-        Destroys the named resources (ensure: absent for this run), dependents first. With --all, every
-        resource tend created is destroyed, and what was already there when tend adopted it is released:
+        Destroys the named resources (ensure: absent for this run), dependents first. With --all, every \
+        resource tend created is destroyed, and what was already there when tend adopted it is released: \
         originals tend overwrote are put back, and everything else is left as it is.
 
         Examples:
