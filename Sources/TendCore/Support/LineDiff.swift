@@ -57,19 +57,27 @@ public enum LineDiff {
             var body = ""
             for edit in edits[start...end] {
                 switch edit {
-                case .same(let line): body += " \(line)\n"; aCount += 1; bCount += 1
-                case .removed(let line): body += "-\(line)\n"; aCount += 1
-                case .added(let line): body += "+\(line)\n"; bCount += 1
+                case .same(let line): body += shown(" ", line); aCount += 1; bCount += 1
+                case .removed(let line): body += shown("-", line); aCount += 1
+                case .added(let line): body += shown("+", line); bCount += 1
                 }
             }
             let aStart = aCount == 0 ? positions[start].a : positions[start].a + 1
             let bStart = bCount == 0 ? positions[start].b : positions[start].b + 1
             out += "@@ -\(aStart),\(aCount) +\(bStart),\(bCount) @@\n" + body
         }
-        if !before.isEmpty && !before.hasSuffix("\n") || !after.isEmpty && !after.hasSuffix("\n") {
-            out += "\\ No newline at end of file\n"
-        }
         return out
+    }
+
+    /// Ends the last line of a text that has no final newline, so that "a" and "a\n" differ as lines, and the
+    /// diff can say which side lacks it. A NUL never ends a line of text a user would diff.
+    static let missingNewline = "\u{0}"
+
+    /// One diff line; the one that ends a text without a final newline is followed by diff(1)'s marker, on the
+    /// side it belongs to.
+    private static func shown(_ prefix: String, _ line: String) -> String {
+        guard line.hasSuffix(missingNewline) else { return prefix + line + "\n" }
+        return prefix + line.dropLast(missingNewline.count) + "\n\\ No newline at end of file\n"
     }
 
     /// How many lines differ: removed plus added; nil when the texts are too large or too different to count.
@@ -86,7 +94,7 @@ public enum LineDiff {
 
     static func lines(_ text: String) -> [String] {
         var result = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if result.last == "" { result.removeLast() }
+        if result.last == "" { result.removeLast() } else if !result.isEmpty { result[result.count - 1] += missingNewline }
         return result
     }
 
