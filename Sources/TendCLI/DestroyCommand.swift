@@ -22,7 +22,8 @@ struct DestroyCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Argument(help: ArgumentHelp("Addresses to destroy, e.g. apt:sl or file:~/.vimrc.", valueName: "address"))
+    @Argument(help: ArgumentHelp("Addresses to destroy, e.g. apt:sl or file:~/.vimrc.", valueName: "address"),
+              completion: .custom { _, _, _ in AddressCompletion.addresses() })
     var addresses: [String] = []
 
     @Flag(help: "Destroy every resource of the config that tend created.")

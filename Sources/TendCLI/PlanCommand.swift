@@ -96,7 +96,8 @@ struct PlanCommand: AsyncParsableCommand {
 /// `--target` and `--tag`, shared by plan, apply and destroy.
 struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("target"), help: ArgumentHelp(
-        "Only this resource and what it depends on (repeatable), e.g. apt:git or file:~/.vimrc.", valueName: "address"))
+        "Only this resource and what it depends on (repeatable), e.g. apt:git or file:~/.vimrc.", valueName: "address"),
+        completion: .custom { _, _, _ in AddressCompletion.addresses() })
     var targets: [String] = []
 
     @Option(name: .customLong("tag"), help: ArgumentHelp("Only resources with this tag and what they depend on (repeatable).",
