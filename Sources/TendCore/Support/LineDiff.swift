@@ -83,7 +83,9 @@ public enum LineDiff {
     /// How many lines differ: removed plus added; nil when the texts are too large or too different to count.
     public static func changedLineCount(before: String, after: String) -> Int? {
         guard before != after else { return 0 }
-        return boundedDiff(before: before, after: after)?
+        // Counted as people count lines: a newline added or removed at the end changes none (the file
+        // resource says so in words).
+        return boundedDiff(before: before, after: after, markingMissingNewline: false)?
             .filter { if case .same = $0 { return false } else { return true } }.count
     }
 
@@ -92,15 +94,20 @@ public enum LineDiff {
         "content differs, \(before.utf8.count) bytes -> \(after.utf8.count) bytes"
     }
 
-    static func lines(_ text: String) -> [String] {
+    static func lines(_ text: String, markingMissingNewline: Bool = true) -> [String] {
         var result = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if result.last == "" { result.removeLast() } else if !result.isEmpty { result[result.count - 1] += missingNewline }
+        if result.last == "" {
+            result.removeLast()
+        } else if markingMissingNewline, !result.isEmpty {
+            result[result.count - 1] += missingNewline
+        }
         return result
     }
 
-    static func boundedDiff(before: String, after: String) -> [Edit]? {
+    static func boundedDiff(before: String, after: String, markingMissingNewline: Bool = true) -> [Edit]? {
         guard before.utf8.count + after.utf8.count <= maximumBytes else { return nil }
-        return diff(lines(before), lines(after), limit: maximumChangedLines)
+        return diff(lines(before, markingMissingNewline: markingMissingNewline),
+                    lines(after, markingMissingNewline: markingMissingNewline), limit: maximumChangedLines)
     }
 
     /// The edits that turn `a` into `b`; nil when more than `limit` lines would be removed or added, or when
