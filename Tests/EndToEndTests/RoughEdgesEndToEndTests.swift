@@ -41,7 +41,8 @@ import TendTestSupport
     /// ArgumentParser wraps to 80 columns (lines of at most 79 characters). A paragraph line that stops though
     /// the next word would have fitted, or an indented line continued at the margin, is a hard break or an
     /// overlong line in the source. Every option's default is said at most once.
-    @Test(arguments: [[], ["plan"], ["apply"], ["destroy"], ["recover"], ["history"], ["types"]])
+    @Test(arguments: [[], ["plan"], ["apply"], ["destroy"], ["recover"], ["history"], ["types"], ["state", "forget"],
+                      ["backups", "restore"], ["backups", "prune"], ["manual"]])
     func helpWrapsCleanlyAndSaysEachDefaultOnce(_ command: [String]) async throws {
         let home = try TemporaryHome()
         let output = try await TendBinary(home: home).run(command + ["--help"])
