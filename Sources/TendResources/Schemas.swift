@@ -161,8 +161,9 @@ public enum BuiltinSchemas {
         name: "env", summary: "an exported environment variable, through tend's profile file",
         parameters: [
             ParameterSchema("name", .string, key: true, summary: "the variable name", example: "EDITOR"),
-            Self.homeExpanding(ParameterSchema("value", .string, required: true, summary: "its value, taken literally",
-                                               example: "vim")),
+            Self.homeExpanding(ParameterSchema(
+                "value", .string, required: true,
+                summary: "its value, taken literally but for a leading ~/ (the home directory)", example: "vim")),
         ],
         example: """
         - type: env
