@@ -5,6 +5,12 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 prefix=${PREFIX:-/usr/local}
+# --from-binary PATH installs an already built tend (and its completions and man page) without building.
+from_binary=
+if [ "${1:-}" = --from-binary ]; then
+  [ -n "${2:-}" ] && [ -x "$2" ] || { printf 'install.sh: --from-binary needs the path of a built tend\n' >&2; exit 2; }
+  from_binary=$2
+fi
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -16,11 +22,37 @@ as_root() {
   fi
 }
 
-if ! command -v swift >/dev/null 2>&1; then
+# Writes standard input to $1 through a temporary name and a rename, as root when the directory needs it.
+put() {
+  local target=$1 dir
+  dir=$(dirname "$target")
+  if [ -w "$dir" ] || { [ ! -e "$dir" ] && mkdir -p "$dir" 2>/dev/null; }; then
+    cat >"$target.new" && chmod 0644 "$target.new" && mv -f "$target.new" "$target"
+  else
+    as_root mkdir -p "$dir"
+    as_root sh -c 'cat >"$1.new" && chmod 0644 "$1.new" && mv -f "$1.new" "$1"' put "$target"
+  fi
+}
+
+# Completions where each shell looks for them under the prefix, and the man page made from the command tree.
+install_extras() {
+  local tend=$1
+  say "Installing shell completions (bash, zsh, fish) and the man page under $prefix/share"
+  "$tend" --generate-completion-script bash | put "$prefix/share/bash-completion/completions/tend"
+  "$tend" --generate-completion-script zsh | put "$prefix/share/zsh/site-functions/_tend"
+  "$tend" --generate-completion-script fish | put "$prefix/share/fish/vendor_completions.d/tend.fish"
+  "$tend" manual | put "$prefix/share/man/man1/tend.1"
+}
+
+if [ -n "$from_binary" ]; then
+  bin_dir=$(cd "$(dirname "$from_binary")" && pwd)
+elif ! command -v swift >/dev/null 2>&1; then
   die "Swift is not installed or not on PATH. Install Swift 6 (https://www.swift.org/install/) and run ./install.sh again."
 fi
 
-if command -v apt-get >/dev/null 2>&1; then
+if [ -n "$from_binary" ]; then
+  say "Using the built $from_binary"
+elif command -v apt-get >/dev/null 2>&1; then
   missing=()
   for pkg in libyaml-dev libsqlite3-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -40,9 +72,11 @@ else
   die "neither apt-get nor brew found: install libyaml and sqlite3 development files by hand, then run again"
 fi
 
-say "Building tend (swift build -c release)"
-swift build -c release --static-swift-stdlib --product tend
-bin_dir=$(swift build -c release --static-swift-stdlib --show-bin-path)
+if [ -z "$from_binary" ]; then
+  say "Building tend (swift build -c release)"
+  swift build -c release --static-swift-stdlib --product tend
+  bin_dir=$(swift build -c release --static-swift-stdlib --show-bin-path)
+fi
 
 say "Installing into $prefix/bin"
 install_cmd=(install -m 0755 "$bin_dir/tend" "$prefix/bin/.tend.new")
@@ -53,6 +87,7 @@ else
   as_root "${install_cmd[@]}" && as_root mv -f "$prefix/bin/.tend.new" "$prefix/bin/tend"
 fi
 
+install_extras "$prefix/bin/tend"
 say "Installed $("$prefix/bin/tend" --version | sed 's/^/tend /') at $prefix/bin/tend"
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;

@@ -8,8 +8,9 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Make this machine match the config.",
         discussion: """
-        Refreshes, shows the plan and asks before changing anything (without a terminal it needs --yes).
-        Changes run in dependency order, several at once; each is verified afterwards. With a saved plan
+        Refreshes, shows the plan and asks before changing anything; the question goes to the terminal \
+        on standard input, so 'tend apply | tee log' still asks, and without a terminal it needs --yes. \
+        Changes run in dependency order, several at once; each is verified afterwards. With a saved plan \
         (from 'tend plan --out FILE') apply runs exactly that plan, and refuses if the machine changed since.
 
         Examples:

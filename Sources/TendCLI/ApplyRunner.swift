@@ -14,12 +14,11 @@ struct ApplyRunner {
 
     @discardableResult
     func execute(mode: (Machine) throws -> ApplySession.Mode) async throws -> ApplySession.Outcome {
-        let interactive = Terminal.isTerminal(.standardOutput) && isatty(STDIN_FILENO) == 1
-        guard run.yes || approved || interactive else {
+        guard run.yes || approved || Self.canAsk() else {
             throw ValidationError("\(command) changes this machine; without a terminal to ask on, pass --yes")
         }
         let color = options.color(for: .standardOutput)
-        let progress: any ApplyProgress & ProgressFlushing = interactive && Terminal.isTerminal(.standardOutput)
+        let progress: any ApplyProgress & ProgressFlushing = Terminal.isTerminal(.standardOutput)
             ? LiveProgress(color: color, verbose: run.verbose)
             : PlainProgress(verbose: run.verbose)
         let facts = HostFacts.current()
@@ -35,21 +34,26 @@ struct ApplyRunner {
         let signals = InterruptHandler(stop: stop)
         signals.install()
         let statePath = state.path(host: context.host)
+        let mode = try mode(context.host)
+        let partial: Bool
+        if case .apply(let selection) = mode { partial = !selection.isEverything } else { partial = false }
+        let isDestroy: Bool
+        if case .destroy = mode { isDestroy = true } else { isDestroy = false }
         var engine = context.engine
         engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) }
         let session = try context.run {
             ApplySession(engine: engine, store: try state.open(host: context.host),
                          lock: StateLock(statePath: statePath), lockTimeout: run.lockTimeout, jobs: run.jobs,
                          progress: progress, stop: stop,
-                         interaction: ConsoleInteraction(autoApprove: run.yes, color: color, home: context.host.home),
+                         interaction: ConsoleInteraction(autoApprove: run.yes, color: color, home: context.host.home,
+                                                         partial: partial, destroying: isDestroy),
                          command: command)
         }
-        let mode = try mode(context.host)
         let outcome = try await context.run { try await session.run(config: config, mode: mode) }
         progress.flush()
         switch outcome {
         case .nothingToDo(let plan):
-            Terminal.write(TerminalText.escape(plan.summaryLine) + "\n")
+            Terminal.write(PlanTextRenderer(home: context.host.home, partial: partial).render(plan))
         case .declined:
             Terminal.write("Nothing was changed.\n")
             throw ExitCode(1)
@@ -62,11 +66,19 @@ struct ApplyRunner {
                 }
             }
             for problem in summary.stateProblems { Terminal.write("state: \(problem)\n", to: .standardError) }
-            Terminal.write(summary.summaryLine + " (run \(runID); 'tend report' shows it)\n")
+            let line = isDestroy ? summary.summaryLine.replacingOccurrences(of: "Apply ", with: "Destroy ")
+                : summary.summaryLine
+            Terminal.write(line + " (run \(runID); 'tend report' shows it)\n")
             if summary.interrupted { throw ExitCode(130) }
             if !summary.succeeded { throw ExitCode(1) }
         }
         return outcome
+    }
+
+    /// Whether apply may ask for its go-ahead: the answer is read from standard input, so that is the stream
+    /// that must be a terminal; standard output may be a pipe, as in `tend apply | tee log`.
+    static func canAsk(standardInput: Int32 = STDIN_FILENO) -> Bool {
+        isatty(standardInput) == 1
     }
 }
 
@@ -75,11 +87,16 @@ struct ConsoleInteraction: ApplyInteraction {
     let autoApprove: Bool
     let color: Bool
     let home: String
+    /// Only some resources were selected (--target, --tag): the plan says it is partial.
+    var partial = false
+    /// A destroy asks about destroying, not applying.
+    var destroying = false
 
     func review(_ plan: Plan) async -> Bool {
-        Terminal.write(PlanTextRenderer(color: color, home: home).render(plan))
+        Terminal.write(PlanTextRenderer(color: color, home: home, partial: partial).render(plan))
         if autoApprove { return true }
-        Terminal.write("\nApply these changes? Only 'yes' is accepted: ")
+        Terminal.write(destroying ? "\nDestroy these resources? Only 'yes' is accepted: "
+                                  : "\nApply these changes? Only 'yes' is accepted: ")
         let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces)
         return answer == "yes"
     }

@@ -7,8 +7,8 @@ struct DestroyCommand: AsyncParsableCommand {
         commandName: "destroy",
         abstract: "Remove resources the config declares.",
         discussion: """
-        Destroys the named resources (ensure: absent for this run), dependents first. With --all, every
-        resource tend created is destroyed, and what was already there when tend adopted it is released:
+        Destroys the named resources (ensure: absent for this run), dependents first. With --all, every \
+        resource tend created is destroyed, and what was already there when tend adopted it is released: \
         originals tend overwrote are put back, and everything else is left as it is.
 
         Examples:
@@ -22,7 +22,8 @@ struct DestroyCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Argument(help: ArgumentHelp("Addresses to destroy, e.g. apt:sl or file:~/.vimrc.", valueName: "address"))
+    @Argument(help: ArgumentHelp("Addresses to destroy, e.g. apt:sl or file:~/.vimrc.", valueName: "address"),
+              completion: .custom { _, _, _ in AddressCompletion.addresses() })
     var addresses: [String] = []
 
     @Flag(help: "Destroy every resource of the config that tend created.")

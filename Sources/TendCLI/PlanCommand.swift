@@ -12,15 +12,17 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show what apply would change, touching nothing.",
         discussion: """
-        Reads the config, checks what this machine has, and prints each change apply would make:
-        + create, ~ modify, ± recreate, - destroy, < release (forget, leave as it is).
+        Reads the config, checks what this machine has, and prints each change apply would make.
+
+        Symbols:
+          + create  ~ modify  ± recreate  - destroy  < release (forget, leave as it is)
 
         Examples:
           tend plan
           tend plan -c examples/workstation.yaml --target apt:ripgrep
           tend plan --format markdown > plan.md
           tend plan --out plan.json && tend apply plan.json
-          tend plan --detailed-exitcode    # exit 0: nothing to do, 2: changes, 1: error (for cron or CI)
+          tend plan --detailed-exitcode   (exit 0: no changes, 2: changes, 1: error)
         """
     )
 
@@ -28,7 +30,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Option(help: "Output format: text, json or markdown.")
+    @Option(help: "The output format.")
     var format: Format = .text
 
     @Flag(help: "Print the plan as JSON (same as --format json).")
@@ -39,6 +41,13 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(help: "Exit 2 when there are changes, 0 when there are none (1 on errors).")
     var detailedExitcode = false
+
+    func validate() throws {
+        // Two answers to one question: refuse rather than pick one silently.
+        if json && format != .text && format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) ask for two formats; give one of them")
+        }
+    }
 
     func run() async throws {
         let context = CommandContext(options: options)
@@ -67,8 +76,10 @@ struct PlanCommand: AsyncParsableCommand {
                            to: .standardError)
         }
         let output: String
+        let partial = !selection.targets.isEmpty || !selection.tags.isEmpty
         switch json ? .json : format {
-        case .text: output = PlanTextRenderer(color: options.color(for: .standardOutput), home: context.host.home).render(plan)
+        case .text: output = PlanTextRenderer(color: options.color(for: .standardOutput), home: context.host.home,
+                                              partial: partial).render(plan)
         case .json: output = PlanJSONRenderer().render(plan)
         case .markdown: output = PlanMarkdownRenderer().render(plan)
         }
@@ -85,7 +96,8 @@ struct PlanCommand: AsyncParsableCommand {
 /// `--target` and `--tag`, shared by plan, apply and destroy.
 struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("target"), help: ArgumentHelp(
-        "Only this resource and what it depends on (repeatable), e.g. apt:git or file:~/.vimrc.", valueName: "address"))
+        "Only this resource and what it depends on (repeatable), e.g. apt:git or file:~/.vimrc.", valueName: "address"),
+        completion: .custom { _, _, _ in AddressCompletion.addresses() })
     var targets: [String] = []
 
     @Option(name: .customLong("tag"), help: ArgumentHelp("Only resources with this tag and what they depend on (repeatable).",

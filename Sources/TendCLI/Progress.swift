@@ -10,6 +10,7 @@ protocol ProgressFlushing: Sendable {
 /// Without a terminal: one timestamped line per event, commands included; output with -v.
 final class PlainProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
     private let verbose: Bool
+    private let notes = RunNotes()
     private let lock = NSLock()
     private let formatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
@@ -43,6 +44,7 @@ final class PlainProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable 
     }
 
     func log(_ address: Address?, _ text: String) {
+        guard notes.firstTime(address, text) else { return }
         line("        " + (address.map { "\($0): " } ?? "") + text)
     }
 
@@ -58,6 +60,7 @@ final class PlainProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable 
 /// with their outcome and duration.
 final class LiveProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
     private let color: Bool
+    private let notes = RunNotes()
     private let verbose: Bool
     private let lock = NSLock()
     private var running: [(address: Address, message: String, started: Date)] = []
@@ -129,7 +132,7 @@ final class LiveProgress: ApplyProgress, ProgressFlushing, @unchecked Sendable {
     }
 
     func log(_ address: Address?, _ text: String) {
-        guard verbose || !text.hasPrefix("$ ") else { return }
+        guard verbose || !text.hasPrefix("$ "), notes.firstTime(address, text) else { return }
         lock.withLock { redraw(printing: paint("  " + TerminalText.escape(text), "2") + "\n") }
     }
 

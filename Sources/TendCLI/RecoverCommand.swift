@@ -9,9 +9,10 @@ struct RecoverCommand: AsyncParsableCommand {
         abstract: "List changes that failed, and retry, mark done, or forget one.",
         discussion: """
         Without a token, lists the failed changes. With one, resolves it:
-          --retry   apply that resource again (and what it depends on); the record goes once it succeeds
+          --retry   apply it again, with what it depends on, until it succeeds
           --done    you fixed it by hand: record it as applied
-          --forget  drop the record; the machine is not touched (--forget --all drops every one)
+          --forget  drop the record; the machine is not touched (--all: every one)
+
         A later apply that changes the same resource successfully closes its record too.
 
         Examples:

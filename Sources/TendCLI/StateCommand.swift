@@ -69,7 +69,7 @@ struct StateCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
         @Argument(help: "The address, e.g. apt:sl.") var address: String
         @Flag(help: "Print the result as JSON.") var json = false
-        @Option(help: ArgumentHelp("Seconds to wait for another tend holding the state lock (default 0).",
+        @Option(help: ArgumentHelp("Seconds to wait for another tend holding the state lock.",
                                    valueName: "seconds"))
         var lockTimeout: Double = 0
 

@@ -44,10 +44,14 @@ struct RunOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Apply without asking (required when not on a terminal).")
     var yes = false
 
-    @Option(help: "How many changes may run at once (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional so that help prints the default once, in words, rather than this machine's core count.
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("How many changes may run at once (default: the number of cores).",
+                                                          valueName: "n"))
+    var requestedJobs: Int?
 
-    @Option(help: ArgumentHelp("Seconds to wait for another tend holding the state lock (default 0).", valueName: "seconds"))
+    var jobs: Int { requestedJobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    @Option(help: ArgumentHelp("Seconds to wait for another tend holding the state lock.", valueName: "seconds"))
     var lockTimeout: Double = 0
 
     @Flag(name: [.short, .long], help: "Show every command's output as it runs.")

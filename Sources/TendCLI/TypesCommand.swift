@@ -10,7 +10,7 @@ struct TypesCommand: ParsableCommand {
         discussion: """
         Examples:
           tend types            every type with a one-line description
-          tend types file       the parameters of 'file', with kinds, defaults and an example
+          tend types file       the parameters of 'file', with defaults and an example
         """
     )
 

@@ -161,7 +161,9 @@ public enum BuiltinSchemas {
         name: "env", summary: "an exported environment variable, through tend's profile file",
         parameters: [
             ParameterSchema("name", .string, key: true, summary: "the variable name", example: "EDITOR"),
-            ParameterSchema("value", .string, required: true, summary: "its value, taken literally", example: "vim"),
+            Self.homeExpanding(ParameterSchema(
+                "value", .string, required: true,
+                summary: "its value, taken literally but for a leading ~/ (the home directory)", example: "vim")),
         ],
         example: """
         - type: env
@@ -249,4 +251,11 @@ public enum BuiltinSchemas {
           destroy: rustup self uninstall -y
           when: { os: linux }
         """)
+
+    /// `parameter`, with a leading `~/` in its value standing for the home directory.
+    static func homeExpanding(_ parameter: ParameterSchema) -> ParameterSchema {
+        var parameter = parameter
+        parameter.expandsHome = true
+        return parameter
+    }
 }

@@ -14,6 +14,11 @@ public struct ConfigLoadResult: Sendable {
 /// Loads a config file and its includes, decodes every resource against the schema catalog, and checks the
 /// whole: all problems of all files are collected and reported together; nothing here touches the host.
 public struct ConfigLoader: Sendable {
+    /// What to do without a config. An installed tend has no examples/ directory, and no `tend init` yet, so
+    /// the hint points at what every tend has: its own list of types, each with an example.
+    static let firstConfigHint = "pass one with -c FILE, or write ./tend.yaml starting with 'tend: 1' and a "
+        + "'resources:' list; 'tend types' lists the resource types and 'tend types TYPE' shows an example of one"
+
     public static let formatVersion = 1
     static let topLevelKeys = ["tend", "include", "vars", "resources", "plugins"]
 
@@ -188,7 +193,7 @@ final class LoadSession: @unchecked Sendable {
                                           hint: "include paths are relative to the file that includes them"))
             } else {
                 diagnostics.append(.error("config file '\(name)' not found", at: nil,
-                                          hint: "pass one with -c FILE, or create ./tend.yaml (see examples/minimal.yaml)"))
+                                          hint: ConfigLoader.firstConfigHint))
             }
             return
         } catch {
@@ -214,7 +219,7 @@ final class LoadSession: @unchecked Sendable {
         }
         guard let root = document, !root.isNull else {
             diagnostics.append(.error("the config file is empty", at: SourceLocation(file: name, mark: .start),
-                                      hint: "start with 'tend: 1' and a 'resources:' list (see examples/minimal.yaml)"))
+                                      hint: "start with 'tend: 1' and a 'resources:' list; 'tend types TYPE' shows an example of each type"))
             return
         }
         let file = LoadedFile(name: name, absolutePath: absolutePath, root: root)

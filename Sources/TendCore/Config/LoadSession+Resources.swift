@@ -91,7 +91,11 @@ extension LoadSession {
                     failed = true
                     continue
                 }
-                parameters[key] = value
+                if parameter.expandsHome, let text = value.stringValue {
+                    parameters[key] = .string(PathNormalizer.expandTilde(text, home: host.home))
+                } else {
+                    parameters[key] = value
+                }
                 parameterLocations[key] = SourceLocation(file: file.name, mark: pair.value.mark)
                 if outputs.items.count > before { outputParameters.append((key, outputs.items.count - before)) }
             } else {

@@ -2,17 +2,26 @@
 public struct PlanTextRenderer: Sendable {
     public var color: Bool
     public var home: String
+    /// Only the resources chosen with --target or --tag (and what they depend on) were planned.
+    public var partial: Bool
 
-    public init(color: Bool = false, home: String) {
+    public init(color: Bool = false, home: String, partial: Bool = false) {
         self.color = color
         self.home = home
+        self.partial = partial
     }
 
+    /// Like Terraform's "-target is in effect": a partial plan must not pass for the whole config's.
+    static let partialWarning = "Warning: --target or --tag is in effect: this plan covers only the selected resources "
+        + "and what they depend on; the rest of the config may still differ from this machine."
+
     public func render(_ plan: Plan) -> String {
+        let warning = partial ? paint(Self.partialWarning, "1;33") + "\n\n" : ""
         guard !plan.isEmpty else {
-            return paint(TerminalText.escape(plan.summaryLine), "1;32") + "\n"
+            let line = partial ? "No changes among the selected resources." : TerminalText.escape(plan.summaryLine)
+            return warning + paint(line, "1;32") + "\n"
         }
-        var out = "tend will make these changes:\n\n"
+        var out = warning + "tend will make these changes:\n\n"
         for change in plan.changes {
             out += render(change)
         }

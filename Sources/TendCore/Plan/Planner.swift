@@ -189,12 +189,16 @@ public struct Planner: Sendable {
             var diff: String?
             if let content = observation.contentChange {
                 let label = PathNormalizer.addressForm(content.path, home: home)
+                // The new side comes from the file that declares the resource (an include, -c FILE), not from a
+                // tend.yaml that may not exist; implied resources come from tend itself.
+                let source = resource.location.file.hasPrefix("(") ? "tend" : PathNormalizer.lastComponent(resource.location.file)
                 diff = LineDiff.unified(before: operation == .create ? "" : content.before,
-                                        after: operation == .destroy ? "" : content.after,
-                                        beforeLabel: "\(label) (current)", afterLabel: "\(label) (tend.yaml)")
+                                        after: operation == .destroy ? "" : PendingOutputs.masked(content.after),
+                                        beforeLabel: "\(label) (current)", afterLabel: "\(label) (\(source))")
                 if diff?.isEmpty == true { diff = nil }
             }
-            let message = type.message(for: operation, resource: resource, changes: parameters, observation: observation)
+            let message = PendingOutputs.masked(
+                type.message(for: operation, resource: resource, changes: parameters, observation: observation))
             // Only for changes: a no-op run never pays for hashing what it found.
             let fingerprint = Self.fingerprint(observation, sensitive: resource.sensitive, secrets: secrets)
             return ResourceChange(address: resource.address, type: resource.type, operation: operation,

@@ -18,6 +18,9 @@ public struct ParameterSchema: Sendable, Hashable {
     public var summary: String
     /// A value as the user would write it in YAML.
     public var example: String?
+    /// True for a string whose leading `~/` means the home directory, as in a path, though the rest is taken
+    /// literally (an environment variable's value: the profile quotes it, so no shell would expand it later).
+    public var expandsHome = false
 
     public init(
         _ name: String, _ kind: ParameterKind, required: Bool = false, default defaultValue: Value? = nil,

@@ -57,25 +57,35 @@ public enum LineDiff {
             var body = ""
             for edit in edits[start...end] {
                 switch edit {
-                case .same(let line): body += " \(line)\n"; aCount += 1; bCount += 1
-                case .removed(let line): body += "-\(line)\n"; aCount += 1
-                case .added(let line): body += "+\(line)\n"; bCount += 1
+                case .same(let line): body += shown(" ", line); aCount += 1; bCount += 1
+                case .removed(let line): body += shown("-", line); aCount += 1
+                case .added(let line): body += shown("+", line); bCount += 1
                 }
             }
             let aStart = aCount == 0 ? positions[start].a : positions[start].a + 1
             let bStart = bCount == 0 ? positions[start].b : positions[start].b + 1
             out += "@@ -\(aStart),\(aCount) +\(bStart),\(bCount) @@\n" + body
         }
-        if !before.isEmpty && !before.hasSuffix("\n") || !after.isEmpty && !after.hasSuffix("\n") {
-            out += "\\ No newline at end of file\n"
-        }
         return out
+    }
+
+    /// Ends the last line of a text that has no final newline, so that "a" and "a\n" differ as lines, and the
+    /// diff can say which side lacks it. A NUL never ends a line of text a user would diff.
+    static let missingNewline = "\u{0}"
+
+    /// One diff line; the one that ends a text without a final newline is followed by diff(1)'s marker, on the
+    /// side it belongs to.
+    private static func shown(_ prefix: String, _ line: String) -> String {
+        guard line.hasSuffix(missingNewline) else { return prefix + line + "\n" }
+        return prefix + line.dropLast(missingNewline.count) + "\n\\ No newline at end of file\n"
     }
 
     /// How many lines differ: removed plus added; nil when the texts are too large or too different to count.
     public static func changedLineCount(before: String, after: String) -> Int? {
         guard before != after else { return 0 }
-        return boundedDiff(before: before, after: after)?
+        // Counted as people count lines: a newline added or removed at the end changes none (the file
+        // resource says so in words).
+        return boundedDiff(before: before, after: after, markingMissingNewline: false)?
             .filter { if case .same = $0 { return false } else { return true } }.count
     }
 
@@ -84,15 +94,20 @@ public enum LineDiff {
         "content differs, \(before.utf8.count) bytes -> \(after.utf8.count) bytes"
     }
 
-    static func lines(_ text: String) -> [String] {
+    static func lines(_ text: String, markingMissingNewline: Bool = true) -> [String] {
         var result = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if result.last == "" { result.removeLast() }
+        if result.last == "" {
+            result.removeLast()
+        } else if markingMissingNewline, !result.isEmpty {
+            result[result.count - 1] += missingNewline
+        }
         return result
     }
 
-    static func boundedDiff(before: String, after: String) -> [Edit]? {
+    static func boundedDiff(before: String, after: String, markingMissingNewline: Bool = true) -> [Edit]? {
         guard before.utf8.count + after.utf8.count <= maximumBytes else { return nil }
-        return diff(lines(before), lines(after), limit: maximumChangedLines)
+        return diff(lines(before, markingMissingNewline: markingMissingNewline),
+                    lines(after, markingMissingNewline: markingMissingNewline), limit: maximumChangedLines)
     }
 
     /// The edits that turn `a` into `b`; nil when more than `limit` lines would be removed or added, or when
