@@ -83,7 +83,7 @@ import TendResources
         #expect(result.diagnostics.count == 1)
         #expect(diagnostic.location?.description == "tend.yaml:3:1")
         #expect(diagnostic.message.contains("tabs cannot indent YAML"))
-        #expect(diagnostic.hint == "replace the tab at the caret with spaces (most editors can convert a file's tabs to spaces)")
+        #expect(diagnostic.hint == "replace the tab with spaces (most editors can convert a file's tabs to spaces)")
     }
 
     @Test(arguments: ["\"1\"", "'1'"])

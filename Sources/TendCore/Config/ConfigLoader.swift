@@ -298,7 +298,7 @@ final class LoadSession: @unchecked Sendable {
         case .syntax(let message, _):
             if message.hasPrefix("unterminated quoted string") { return "close the string with the same quote" }
             if message.contains("tabs cannot indent") || message.contains("tab character") {
-                return "replace the tab at the caret with spaces (most editors can convert a file's tabs to spaces)"
+                return "replace the tab with spaces (most editors can convert a file's tabs to spaces)"
             }
             return nil
         default: return nil
