@@ -8,9 +8,9 @@ public struct JSONSchemaGenerator: Sendable {
     public static let inexpressibleRules: [String] = [
         "dependency cycles and dependsOn addresses that no resource declares",
         "two resources with one address, and duplicate keys in a mapping",
-        "unknown ${vars.NAME}, unset ${env.NAME} and unknown ${host.NAME}, and the kind a variable's value has",
-        "each type's own value checks (package names, git-config keys, URLs, a source file that must exist)",
-        "include files that must exist and must not include each other",
+        "unknown ${vars.NAME}, unset ${env.NAME}, unknown ${host.NAME}, variables that refer to each other, and the kind a variable's value has",
+        "each type's own value checks, written in Swift per type (package names, shell names, git-config keys)",
+        "files that must exist (source:, include:) and includes that must not include each other",
     ]
 
     public init(catalog: SchemaCatalog) {
@@ -76,6 +76,8 @@ public struct JSONSchemaGenerator: Sendable {
             ("description", .string(included
                 ? "A file named by another tend config's include: the same keys, and no tend: line needed."
                 : "A machine's packages, dotfiles, shell profile, git settings and scripts, for tend.")),
+            ("$comment", .string("tend validate also checks what JSON Schema cannot say: "
+                                 + Self.inexpressibleRules.joined(separator: "; "))),
             ("type", .string("object")),
         ]
         if !included { top.append(("required", .array([.string("tend")]))) }
