@@ -73,7 +73,8 @@ import TendTestSupport
         // The schema's verdict, all files in one python3 run.
         let script = try home.write("verdicts.py", Self.verdictScript)
         let arguments = [script, schemaPath, includeSchemaPath] + files.map { ($0.group == "included" ? "i:" : "c:") + $0.path }
-        let run = try await SystemProcessRunner(useSudo: false).run(Command(["python3"] + arguments, timeout: 600))
+        let started = try? await SystemProcessRunner(useSudo: false).run(Command(["python3"] + arguments, timeout: 600))
+        let run = try #require(started, "python3 could not be started; the schema corpus needs it with jsonschema and pyyaml")
         try #require(run.status == 0, """
             the JSON Schema validator could not run; install it with 'pip install jsonschema pyyaml' \
             (CI does, in .ci/run): \(run.output)\(run.errorOutput)

@@ -50,6 +50,35 @@ import TendResources
         }
     }
 
+    /// Editors show a key's description on hover: every property the schema declares has one, and a
+    /// markdownDescription, itself or in the definition it refers to (conditions under `if` are not keys).
+    @Test func everyKeyIsDescribedForEditors() throws {
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(Self.generated().utf8)) as? [String: Any])
+        let definitions = try #require(schema["$defs"] as? [String: Any])
+        var undescribed: [String] = []
+        func visit(_ node: Any, _ path: String) {
+            if let list = node as? [Any] {
+                for (index, item) in list.enumerated() { visit(item, path + "/\(index)") }
+                return
+            }
+            guard let object = node as? [String: Any] else { return }
+            for (name, value) in (object["properties"] as? [String: Any]) ?? [:] {
+                var property = value as? [String: Any] ?? [:]
+                if property["description"] == nil, let reference = property["$ref"] as? String {
+                    property = definitions[String(reference.split(separator: "/").last ?? "")] as? [String: Any] ?? [:]
+                }
+                if property["description"] == nil || property["markdownDescription"] == nil {
+                    undescribed.append(path + "/properties/" + name)
+                }
+            }
+            for (key, value) in object where key != "if" { visit(value, path + "/" + key) }
+        }
+        visit(schema, "")
+        #expect(undescribed.sorted() == [], "keys without a description")
+        let when = try #require((definitions["when"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(((when["os"] as? [String: Any]).map { "\($0)" } ?? "").contains("macos"), "no suggested values for when.os")
+    }
+
     /// Checks the schema against the JSON Schema 2020-12 meta-schema, the examples against the schema, and a few
     /// broken fixtures against it, with python3's `jsonschema` (and PyYAML to read the YAML).
     @Test func examplesValidateAgainstTheSchema() throws {

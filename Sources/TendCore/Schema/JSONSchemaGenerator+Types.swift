@@ -52,7 +52,7 @@ extension JSONSchemaGenerator {
 
     func typeSchema(_ type: TypeSchema) -> JSON {
         var properties: [(String, JSON)] = [
-            ("type", .object([("const", .string(type.name))])),
+            ("type", described("the resource type: \(type.summary)", [("const", .string(type.name))])),
         ]
         for parameter in type.parameters {
             var schema: [(String, JSON)] = []

@@ -52,8 +52,7 @@ public struct JSONSchemaGenerator: Sendable {
             ("type", .string("object")),
             ("required", .array([.string("type")])),
             ("properties", .object([
-                ("type", .object([
-                    ("description", .string("the resource type; `tend types` lists them")),
+                ("type", described("the resource type; `tend types` lists them", [
                     ("enum", .array(types.map { .string($0.name) })),
                 ])),
             ])),
