@@ -3,7 +3,7 @@ import TendCore
 
 /// `tend report [RUN]`: what one run did, change by change.
 struct ReportCommand: ParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown, html }
 
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -12,6 +12,7 @@ struct ReportCommand: ParsableCommand {
         Examples:
           tend report              the last run
           tend report 12 --format markdown
+          tend report --format html > run.html
         """
     )
 
@@ -20,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The run's number, from 'tend history' (default: the last run).", valueName: "run"))
     var runNumber: Int64?
 
-    @Option(help: "text, json or markdown.")
+    @Option(help: "The output format; html is one self-contained page with a timeline.")
     var format: Format = .text
 
     func run() throws {
@@ -41,6 +42,7 @@ struct ReportCommand: ParsableCommand {
         switch format {
         case .text: Terminal.write(renderer.reportText(record, reports))
         case .markdown: Terminal.write(renderer.reportMarkdown(record, reports))
+        case .html: Terminal.write(renderer.reportHTML(record, reports))
         case .json:
             let json = JSON.object([("run", renderer.runJSON(record)), ("operations", .array(reports.map(renderer.reportJSON)))])
             Terminal.write(json.pretty + "\n")

@@ -49,12 +49,7 @@ enum ResourcePaths {
 extension ResourcePaths {
     /// What is at a path, as a note says it ("a directory").
     static func noun(_ kind: FileStatus.Kind) -> String {
-        switch kind {
-        case .file: return "a regular file"
-        case .directory: return "a directory"
-        case .symlink: return "a symlink"
-        case .other: return "a special file (socket, FIFO or device)"
-        }
+        kind.noun
     }
 
     /// What is at `path` as a message says it, a special file named for what it is ("a FIFO", "a socket") by

@@ -92,7 +92,7 @@ import TendTestSupport
     @Test func everyCommandHasHelpWithExamples() async throws {
         let home = try TemporaryHome()
         for command in ["validate", "plan", "apply", "destroy", "state", "state list", "state show", "state forget",
-                        "history", "report", "recover", "types", "schema"] {
+                        "history", "report", "recover", "types", "schema", "doctor"] {
             let output = try await TendBinary(home: home).run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(output.status == 0)
             #expect(output.stdout.contains("Examples:"), "\(command) --help has no examples")

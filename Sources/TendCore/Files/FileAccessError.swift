@@ -36,11 +36,11 @@ public enum FileAccessError: Error, Sendable, Hashable, CustomStringConvertible 
             return "\(shown(path)) can be changed by a user other than \(LinkTrust.trustedUsers); "
                 + "tend keeps its helper files only where no one else can write (make it mode 0700, or 1777 like /tmp)"
         case .notADirectory(let path, let kind):
-            return "\(shown(path)) is \(Self.noun(kind)), not a directory"
+            return "\(shown(path)) is \(kind.noun), not a directory"
         case .tooManyLinks(let path):
             return "too many symlinks on the way to \(shown(path)) (a loop?); tend stops after 40"
         case .unexpectedKind(let path, let kind):
-            return "\(shown(path)) is \(Self.noun(kind)); tend changes the mode and owner of files and directories only"
+            return "\(shown(path)) is \(kind.noun); tend changes the mode and owner of files and directories only"
         case .ownership(let path, let code):
             return "could not change the owner of \(shown(path)): \(String(cString: strerror(code)))"
                 + (code == EPERM ? " (only root can give a file to another user)" : "")
@@ -59,12 +59,4 @@ public enum FileAccessError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    static func noun(_ kind: FileStatus.Kind) -> String {
-        switch kind {
-        case .file: return "a regular file"
-        case .directory: return "a directory"
-        case .symlink: return "a symlink"
-        case .other: return "a special file (socket, FIFO or device)"
-        }
-    }
 }

@@ -12,6 +12,18 @@ public struct FileStatus: Sendable, Hashable {
     public var size: Int
 }
 
+extension FileStatus.Kind {
+    /// What is at a path, as messages say it ("a directory").
+    public var noun: String {
+        switch self {
+        case .file: return "a regular file"
+        case .directory: return "a directory"
+        case .symlink: return "a symlink"
+        case .other: return "a special file (socket, FIFO or device)"
+        }
+    }
+}
+
 /// In-process file access for refresh and apply: no processes. Paths are absolute.
 public struct FileSystem: Sendable {
     public init() {}

@@ -142,7 +142,7 @@ public final class StateLock: @unchecked Sendable {
         return formatter
     }
 
-    private static func readHolder(_ fd: Int32) -> LockHolder? {
+    static func readHolder(_ fd: Int32) -> LockHolder? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         var offset: off_t = 0
