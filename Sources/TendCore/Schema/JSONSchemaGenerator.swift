@@ -11,6 +11,8 @@ public struct JSONSchemaGenerator: Sendable {
         "unknown ${vars.NAME}, unset ${env.NAME}, unknown ${host.NAME}, variables that refer to each other, and the kind a variable's value has",
         "each type's own value checks, written in Swift per type (package names, shell names, git-config keys)",
         "files that must exist (source:, include:) and includes that must not include each other",
+        // The one way round where the schema is the stricter: YAML hands a validator the number, not its digits.
+        "the spelling of an unquoted number: `mode: 0o755` reaches a schema validator as 493, so quote modes",
     ]
 
     public init(catalog: SchemaCatalog) {
