@@ -12,12 +12,18 @@ struct SchemaCommand: ParsableCommand {
         at it with a first line in tend.yaml:
           # yaml-language-server: $schema=./tend.schema.json
 
+        Files named by another config's include need no 'tend:' line; --included prints their schema.
+
         Examples:
           tend schema > tend.schema.json
+          tend schema --included > tend-include.schema.json
         """
     )
 
+    @Flag(help: "The schema of an included file, which needs no 'tend:' line.")
+    var included = false
+
     func run() throws {
-        Terminal.write(JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate().pretty + "\n")
+        Terminal.write(JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate(included: included).pretty + "\n")
     }
 }

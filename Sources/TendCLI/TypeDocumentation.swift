@@ -51,7 +51,7 @@ enum TypeDocumentation {
         for parameter in schema.parameters {
             var facts = [parameter.allowedValues.map { $0.joined(separator: "|") } ?? parameter.kind.description]
             if parameter.isKey { facts.append("key") }
-            facts.append(parameter.required ? "required" : "optional")
+            facts.append(schema.requirement(of: parameter))
             if let value = parameter.defaultValue { facts.append("default \(value)") }
             if !parameter.isKey { facts.append(parameter.modifiable ? "modifiable" : "replaces the resource") }
             if parameter.sensitive { facts.append("sensitive") }

@@ -7,22 +7,34 @@ import TendResources
 @Suite struct SchemaSyncTests {
     static let schemaURL = packageRoot.appendingPathComponent("resources/schema/tend.schema.json")
 
-    static func generated() -> String {
-        JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate().pretty + "\n"
+    static let includeSchemaURL = packageRoot.appendingPathComponent("resources/schema/tend-include.schema.json")
+
+    static func generated(included: Bool = false) -> String {
+        JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate(included: included).pretty + "\n"
     }
 
-    @Test func checkedInSchemaMatchesTheCatalog() throws {
-        let expected = Self.generated()
+    @Test(arguments: [false, true])
+    func checkedInSchemaMatchesTheCatalog(included: Bool) throws {
+        let expected = Self.generated(included: included)
+        let url = included ? Self.includeSchemaURL : Self.schemaURL
         if isRecording {
-            try expected.write(to: Self.schemaURL, atomically: true, encoding: .utf8)
+            try expected.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(url.lastPathComponent); run again without RECORD_SNAPSHOTS to check it")
             return
         }
-        let checkedIn = FileManager.default.contents(atPath: Self.schemaURL.path).map { String(decoding: $0, as: UTF8.self) }
+        let checkedIn = FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
         #expect(checkedIn == expected, """
-            resources/schema/tend.schema.json is out of date with the type schemas; regenerate it with
-              swift run tend schema > resources/schema/tend.schema.json
+            resources/schema/\(url.lastPathComponent) is out of date with the type schemas; regenerate it with
+              swift run tend schema\(included ? " --included" : "") > resources/schema/\(url.lastPathComponent)
             (or run the tests with RECORD_SNAPSHOTS=1)
             """)
+    }
+
+    @Test func includedFilesNeedNoVersionLine() throws {
+        let full = try #require(try JSONSerialization.jsonObject(with: Data(Self.generated().utf8)) as? [String: Any])
+        let included = try #require(try JSONSerialization.jsonObject(with: Data(Self.generated(included: true).utf8)) as? [String: Any])
+        #expect(full["required"] as? [String] == ["tend"])
+        #expect(included["required"] == nil)
     }
 
     @Test func schemaIsDeterministic() {
@@ -38,10 +50,39 @@ import TendResources
         }
     }
 
+    /// Editors show a key's description on hover: every property the schema declares has one, and a
+    /// markdownDescription, itself or in the definition it refers to (conditions under `if` are not keys).
+    @Test func everyKeyIsDescribedForEditors() throws {
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(Self.generated().utf8)) as? [String: Any])
+        let definitions = try #require(schema["$defs"] as? [String: Any])
+        var undescribed: [String] = []
+        func visit(_ node: Any, _ path: String) {
+            if let list = node as? [Any] {
+                for (index, item) in list.enumerated() { visit(item, path + "/\(index)") }
+                return
+            }
+            guard let object = node as? [String: Any] else { return }
+            for (name, value) in (object["properties"] as? [String: Any]) ?? [:] {
+                var property = value as? [String: Any] ?? [:]
+                if property["description"] == nil, let reference = property["$ref"] as? String {
+                    property = definitions[String(reference.split(separator: "/").last ?? "")] as? [String: Any] ?? [:]
+                }
+                if property["description"] == nil || property["markdownDescription"] == nil {
+                    undescribed.append(path + "/properties/" + name)
+                }
+            }
+            for (key, value) in object where key != "if" { visit(value, path + "/" + key) }
+        }
+        visit(schema, "")
+        #expect(undescribed.sorted() == [], "keys without a description")
+        let when = try #require((definitions["when"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(((when["os"] as? [String: Any]).map { "\($0)" } ?? "").contains("macos"), "no suggested values for when.os")
+    }
+
     /// Checks the schema against the JSON Schema 2020-12 meta-schema, the examples against the schema, and a few
     /// broken fixtures against it, with python3's `jsonschema` (and PyYAML to read the YAML).
-    @Test(.enabled(if: Python.hasJSONSchema, "python3 with the jsonschema and yaml modules is not installed"))
-    func examplesValidateAgainstTheSchema() throws {
+    @Test func examplesValidateAgainstTheSchema() throws {
+        try #require(Python.hasJSONSchema, "python3 with the jsonschema and yaml modules is needed: pip install jsonschema pyyaml (CI installs them)")
         let schema = try TemporaryDirectory()
         try schema.write("tend.schema.json", Self.generated())
         let fixtures = "Tests/TendResourcesTests/Fixtures/invalid/"

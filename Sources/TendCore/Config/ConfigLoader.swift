@@ -302,6 +302,9 @@ final class LoadSession: @unchecked Sendable {
         case .multipleDocuments: return "remove the '---' separator, or move the second document to an included file"
         case .syntax(let message, _):
             if message.hasPrefix("unterminated quoted string") { return "close the string with the same quote" }
+            if message.contains("tabs cannot indent") || message.contains("tab character") {
+                return "replace the tab with spaces (most editors can convert a file's tabs to spaces)"
+            }
             return nil
         default: return nil
         }
@@ -314,6 +317,11 @@ final class LoadSession: @unchecked Sendable {
             return
         }
         let shown = node.scalar.map { "'\($0.value)'" } ?? node.kindDescription
+        if let scalar = node.scalar, scalar.style != .plain, Int(scalar.value) == supported {
+            error("the format version is a number, found the quoted string \(shown)", file, node.mark,
+                  hint: "remove the quotes: 'tend: \(supported)'")
+            return
+        }
         error("unsupported format version \(shown); this tend reads version \(supported)", file, node.mark,
               hint: "write 'tend: \(supported)'")
     }

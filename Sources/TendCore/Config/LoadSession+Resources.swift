@@ -302,9 +302,11 @@ extension LoadSession {
             }
             meta.retry = policy
         case "keep":
+            // A boolean as YAML reads one (`True` too), or the quoted words true and false.
+            let resolved = node.scalar.map { ScalarResolution.resolve($0, tag: node.tag) }
             switch node.isNull ? nil : node.scalar?.value {
-            case "true": meta.keep = true
-            case "false": meta.keep = false
+            case _ where resolved == .bool(true), "true": meta.keep = true
+            case _ where resolved == .bool(false), "false": meta.keep = false
             default:
                 error("'keep' must be true or false, found \(Self.shown(node))", file, node.mark,
                       hint: "keep: true leaves the resource in place when it leaves the config")

@@ -112,9 +112,9 @@ extension LoadSession {
         case .scalar(let scalar):
             switch ScalarResolution.resolve(scalar, tag: node.tag) {
             case .null: return .null
-            case .bool(let b): return .bool(b)
-            case .int(let i): return .int(i)
-            case .float: return .string(scalar.value)
+            // A number or boolean keeps its spelling (`010`, `0x1F`, `True`), as it would written in place;
+            // a typed parameter reads the text again when the variable is used.
+            case .bool, .int, .float: return .string(scalar.value)
             case .string: return interpolate(node, scalar, file, outputs: outputs)
             }
         case .sequence(let items):
@@ -197,7 +197,7 @@ extension LoadSession {
             return mismatch(node.kindDescription)
         case .string, .int, .bool, .path, .mode:
             guard let scalar = node.scalar else { return mismatch(node.kindDescription) }
-            let resolved = ScalarResolution.resolve(scalar, tag: node.tag)
+            var resolved = ScalarResolution.resolve(scalar, tag: node.tag)
             let text: String
             switch resolved {
             case .string:
@@ -205,6 +205,8 @@ extension LoadSession {
                 if case .list = value { return mismatch("a list variable") }
                 if case .map = value { return mismatch("a mapping variable") }
                 text = value.text
+                // A whole `${vars.x}` reads as the variable's YAML would have read in place (`True`, `0x1F`).
+                if text != scalar.value { resolved = ScalarResolution.resolvePlain(text) }
             default:
                 text = scalar.value
             }
@@ -223,7 +225,7 @@ extension LoadSession {
                       file, node.mark)
                 return nil
             default:
-                guard let value = scalarValue(item.text, resolved: .string(item.text), kind: kind, node: node,
+                guard let value = scalarValue(item.text, resolved: ScalarResolution.resolvePlain(item.text), kind: kind, node: node,
                                               name: name, type: type, file: file, base: base) else { return nil }
                 result.append(value)
             }

@@ -1,34 +1,52 @@
 /// Writes the JSON Schema (2020-12) of the config file from the schema catalog, one definition per type, so
-/// that editors running yaml-language-server complete and check a tend.yaml.
+/// that editors running yaml-language-server complete and check a tend.yaml. It accepts what `tend validate`
+/// accepts and rejects what it rejects, except for the rules listed in `inexpressibleRules`.
 public struct JSONSchemaGenerator: Sendable {
     public var catalog: SchemaCatalog
+
+    /// What `tend validate` checks and JSON Schema cannot say, so a config may pass the schema and still fail.
+    public static let inexpressibleRules: [String] = [
+        "dependency cycles and dependsOn addresses that no resource declares",
+        "two resources with one address, and duplicate keys in a mapping",
+        "unknown ${vars.NAME}, unset ${env.NAME}, unknown ${host.NAME}, variables that refer to each other, and the kind a variable's value has",
+        "each type's own value checks, written in Swift per type (package names, shell names, git-config keys)",
+        "files that must exist (source:, include:) and includes that must not include each other",
+        // The one way round where the schema is the stricter: YAML hands a validator the number, not its digits.
+        "the spelling of an unquoted number: `mode: 0o755` reaches a schema validator as 493, so quote modes",
+    ]
 
     public init(catalog: SchemaCatalog) {
         self.catalog = catalog
     }
 
-    public func generate() -> JSON {
+    /// The schema of a config file; `included: true` gives the one for files named by `include:`, which need no
+    /// `tend:` line of their own.
+    public func generate(included: Bool = false) -> JSON {
         var definitions: [(String, JSON)] = [
             ("interpolation", .object([
                 ("type", .string("string")),
                 ("pattern", .string("\\$\\{[^}]+\\}")),
                 ("description", .string("${vars.NAME}, ${env.NAME}, ${host.NAME} or ${outputs.ADDRESS.KEY}")),
             ])),
-            ("stringList", .object([
-                ("oneOf", .array([
-                    .object([("type", .string("string"))]),
-                    .object([("type", .string("array")), ("items", .object([("type", .string("string"))]))]),
+            ("scalar", .object([("type", .array([.string("string"), .string("number"), .string("boolean")]))])),
+            ("scalarList", .object([
+                ("description", .string("one value, or a list of them")),
+                ("anyOf", .array([
+                    .object([("$ref", .string("#/$defs/scalar"))]),
+                    .object([("type", .string("array")), ("items", .object([("$ref", .string("#/$defs/scalar"))]))]),
+                    .object([("type", .string("null"))]),
                 ])),
             ])),
+            ("fileMode", Self.fileMode),
             ("when", whenSchema()),
-            ("retry", .object([
-                ("type", .string("object")),
-                ("description", .string(MetaParameters.summaries["retry"]!)),
-                ("properties", .object([
-                    ("attempts", .object([("type", .string("integer")), ("minimum", .int(1))])),
-                    ("backoff", duration()),
+            ("retry", retrySchema()),
+            ("address", .object([
+                ("description", .string("a resource address, TYPE:KEY, such as apt:git or file:~/.gitconfig")),
+                ("type", .string("string")),
+                ("anyOf", .array([
+                    .object([("pattern", .string("^[^:]+:.+$"))]),
+                    .object([("$ref", .string("#/$defs/interpolation"))]),
                 ])),
-                ("additionalProperties", .bool(false)),
             ])),
         ]
         let types = catalog.all
@@ -36,8 +54,7 @@ public struct JSONSchemaGenerator: Sendable {
             ("type", .string("object")),
             ("required", .array([.string("type")])),
             ("properties", .object([
-                ("type", .object([
-                    ("description", .string("the resource type; `tend types` lists them")),
+                ("type", described("the resource type; `tend types` lists them", [
                     ("enum", .array(types.map { .string($0.name) })),
                 ])),
             ])),
@@ -54,171 +71,107 @@ public struct JSONSchemaGenerator: Sendable {
         for type in types {
             definitions.append((type.name, typeSchema(type)))
         }
-        return .object([
+        var top: [(String, JSON)] = [
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
-            ("title", .string("tend configuration")),
-            ("description", .string("A machine's packages, dotfiles, shell profile, git settings and scripts, for tend.")),
+            ("title", .string(included ? "tend configuration (an included file)" : "tend configuration")),
+            ("description", .string(included
+                ? "A file named by another tend config's include: the same keys, and no tend: line needed."
+                : "A machine's packages, dotfiles, shell profile, git settings and scripts, for tend.")),
+            ("$comment", .string("tend validate also checks what JSON Schema cannot say: "
+                                 + Self.inexpressibleRules.joined(separator: "; "))),
             ("type", .string("object")),
-            ("required", .array([.string("tend")])),
+        ]
+        if !included { top.append(("required", .array([.string("tend")]))) }
+        top += [
             ("properties", .object([
-                ("tend", .object([("description", .string("the format version")), ("const", .int(ConfigLoader.formatVersion))])),
-                ("include", .object([
-                    ("description", .string("other config files, relative to this one")),
-                    ("$ref", .string("#/$defs/stringList")),
-                ])),
-                ("vars", .object([
-                    ("description", .string("values for ${vars.NAME}")),
-                    ("type", .string("object")),
-                ])),
-                ("plugins", .object([
-                    ("description", .string("external plugin executables, relative to this file")),
-                    ("$ref", .string("#/$defs/stringList")),
-                ])),
-                ("resources", .object([
-                    ("description", .string("what this machine should have")),
-                    ("type", .string("array")),
+                ("tend", described("the format version; write `tend: \(ConfigLoader.formatVersion)` unquoted",
+                                   [("const", .int(ConfigLoader.formatVersion))])),
+                ("include", described("other config files, relative to this one", [("$ref", .string("#/$defs/scalarList"))])),
+                ("vars", described("values for `${vars.NAME}`; a value keeps its spelling (`010` stays 010)",
+                                   [("type", .array([.string("object"), .string("null")]))])),
+                ("plugins", described("external plugin executables, relative to this file",
+                                      [("$ref", .string("#/$defs/scalarList"))])),
+                ("resources", described("what this machine should have", [
+                    ("type", .array([.string("array"), .string("null")])),
                     ("items", .object([("$ref", .string("#/$defs/resource"))])),
                 ])),
             ])),
             ("additionalProperties", .bool(false)),
             ("$defs", .object(definitions)),
-        ])
+        ]
+        return .object(top)
     }
 
-    private func duration() -> JSON {
-        .object([
-            ("description", .string("seconds, or a duration such as 90s, 5m, 1h")),
-            ("oneOf", .array([
-                .object([("type", .string("number")), ("minimum", .int(0))]),
-                .object([("type", .string("string")), ("pattern", .string("^[0-9.]+(ms|s|m|h)?$"))]),
+    /// A property with the same text as `description` and `markdownDescription` (editors show the latter).
+    func described(_ text: String, _ rest: [(String, JSON)]) -> JSON {
+        .object([("description", .string(text.replacingOccurrences(of: "`", with: ""))),
+                 ("markdownDescription", .string(text))] + rest)
+    }
+
+    func duration(positive: Bool) -> [(String, JSON)] {
+        var text: [(String, JSON)] = [("type", .string("string")), ("pattern", .string("^\\+?([0-9]+\\.?[0-9]*|\\.[0-9]+)(ms|s|m|h)?$"))]
+        // `timeout` must be more than nothing; `0`, `0.0s` and the like are refused.
+        if positive { text.append(("not", .object([("pattern", .string("^\\+?0*\\.?0*(ms|s|m|h)?$"))]))) }
+        return [("anyOf", .array([
+            .object([("type", .string("number")), (positive ? "exclusiveMinimum" : "minimum", .int(0))]),
+            .object(text),
+        ]))]
+    }
+
+    private func retrySchema() -> JSON {
+        described(MetaParameters.summaries["retry"]!, [
+            ("type", .string("object")),
+            ("properties", .object([
+                ("attempts", described("how many times to try a command that fails in a retryable way, at least 1", [
+                    ("anyOf", .array([
+                        .object([("type", .string("integer")), ("minimum", .int(1))]),
+                        .object([("type", .string("string")), ("pattern", .string("^\\+?0*[1-9][0-9]*$"))]),
+                    ])),
+                    ("default", .int(ResourceSpec.RetryPolicy().attempts)),
+                ])),
+                ("backoff", described("seconds to wait before the next attempt, or a duration such as 2s",
+                                      duration(positive: false) + [("default", .int(Int(ResourceSpec.RetryPolicy().backoff)))])),
             ])),
+            ("additionalProperties", .bool(false)),
+            ("default", .object([("attempts", .int(ResourceSpec.RetryPolicy().attempts)),
+                                 ("backoff", .int(Int(ResourceSpec.RetryPolicy().backoff)))])),
+            ("examples", .array([.object([("attempts", .int(5)), ("backoff", .string("2s"))])])),
         ])
     }
 
     private func whenSchema() -> JSON {
-        var properties: [(String, JSON)] = ["os", "distro", "arch", "hostname"].map {
-            ($0, .object([("$ref", .string("#/$defs/stringList"))]))
-        }
-        properties.append(("env", .object([
-            ("description", .string("variables that must be set (a list) or have these values (a mapping)")),
-            ("oneOf", .array([
-                .object([("type", .string("object")), ("additionalProperties", .object([("type", .array([.string("string"), .string("null")]))]))]),
-                .object([("$ref", .string("#/$defs/stringList"))]),
-            ])),
-        ])))
-        return .object([
-            ("type", .string("object")),
-            ("description", .string(MetaParameters.summaries["when"]!)),
-            ("properties", .object(properties)),
-            ("additionalProperties", .bool(false)),
-        ])
-    }
-
-    private func kindSchema(_ kind: ParameterKind) -> [(String, JSON)] {
-        let interpolation = JSON.object([("$ref", .string("#/$defs/interpolation"))])
-        switch kind {
-        case .string, .path:
-            return [("type", .array([.string("string"), .string("number"), .string("boolean")]))]
-        case .int:
-            return [("anyOf", .array([.object([("type", .string("integer"))]), interpolation]))]
-        case .bool:
-            return [("anyOf", .array([.object([("type", .string("boolean"))]), interpolation]))]
-        case .mode:
-            return [("anyOf", .array([
-                .object([("type", .string("string")), ("pattern", .string("^(0o)?[0-7]{3,4}$"))]),
-                .object([("type", .string("integer"))]),
-            ]))]
-        case .map:
-            return [("type", .string("object")),
-                    ("additionalProperties", .object([("type", .array([.string("string"), .string("number"), .string("boolean")]))]))]
-        case .list(let item):
-            let itemSchema = JSON.object(kindSchema(item))
-            return [("anyOf", .array([.object([("type", .string("array")), ("items", itemSchema)]), itemSchema]))]
-        }
-    }
-
-    private func typeSchema(_ type: TypeSchema) -> JSON {
-        var properties: [(String, JSON)] = [
-            ("type", .object([("const", .string(type.name))])),
+        let suggested: [String: [String]] = ["os": ["linux", "macos"], "arch": ["x86_64", "aarch64", "arm64"]]
+        let summaries = [
+            "os": "the operating system: `linux` or `macos`; one value or a list, any of which matches",
+            "distro": "the Linux distribution's ID from /etc/os-release, such as `debian` or `ubuntu`",
+            "arch": "the machine architecture as `uname -m` prints it: `x86_64`, `aarch64`, `arm64`",
+            "hostname": "the host's name; one value or a list, any of which matches",
         ]
-        for parameter in type.parameters {
-            var schema: [(String, JSON)] = [("description", .string(parameter.summary))]
-            if let allowed = parameter.allowedValues {
-                schema.append(("enum", .array(allowed.map { .string($0) })))
-            } else {
-                schema += kindSchema(parameter.kind)
+        var properties: [(String, JSON)] = ["os", "distro", "arch", "hostname"].map { name in
+            guard let values = suggested[name] else {
+                return (name, described(summaries[name]!, [("$ref", .string("#/$defs/scalarList"))]))
             }
-            if let defaultValue = parameter.defaultValue { schema.append(("default", defaultValue.json)) }
-            properties.append((parameter.name, .object(schema)))
-        }
-        if type.acceptsPackageList {
-            properties.append((MetaParameters.packageList, .object([
-                ("description", .string("one resource per item, each with \(type.keyParameter.name) set to the item")),
-                ("type", .string("array")),
-                ("items", .object([("type", .string("string"))])),
-            ])))
-        }
-        for name in MetaParameters.names where name != "type" && type.parameter(name) == nil {
-            let summary = JSON.string(MetaParameters.summaries[name] ?? name)
-            switch name {
-            case "id": properties.append((name, .object([("description", summary), ("type", .string("string"))])))
-            case "dependsOn", "tags":
-                properties.append((name, .object([("description", summary), ("$ref", .string("#/$defs/stringList"))])))
-            case "sensitive":
-                properties.append((name, .object([
-                    ("description", summary),
-                    ("type", .string("array")),
-                    ("items", .object([("enum", .array(type.parameters.map { .string($0.name) }))])),
-                ])))
-            case "when": properties.append((name, .object([("$ref", .string("#/$defs/when"))])))
-            case "ensure":
-                properties.append((name, .object([("description", summary),
-                                                  ("enum", .array(MetaParameters.ensureValues.map { .string($0) }))])))
-            case "retry": properties.append((name, .object([("$ref", .string("#/$defs/retry"))])))
-            case "timeout": properties.append((name, duration()))
-            case "keep":
-                properties.append((name, .object([("description", summary), ("type", .string("boolean")),
-                                                  ("default", .bool(type.keptByDefault))])))
-            default: break
-            }
-        }
-        let key = type.keyParameter.name
-        let others = type.parameters.filter { $0.required && !$0.isKey }.map { JSON.string($0.name) }
-        var schema: [(String, JSON)] = [
-            ("type", .string("object")),
-            ("description", .string(type.summary)),
-            ("properties", .object(properties)),
-            ("additionalProperties", .bool(false)),
-        ]
-        var constraints: [JSON] = []
-        if type.acceptsPackageList {
-            constraints.append(.object([("oneOf", .array([
-                .object([("required", .array([.string(key)]))]),
-                .object([("required", .array([.string(MetaParameters.packageList)]))]),
-            ]))]))
-        } else if key == "id" {
-            constraints.append(.object([("required", .array([.string(key)]))]))
-        } else {
-            constraints.append(.object([("anyOf", .array([
-                .object([("required", .array([.string(key)]))]),
-                .object([("required", .array([.string("id")]))]),
+            // The known values are offered for completion; others are allowed, they simply never match.
+            let item = JSON.object([("anyOf", .array([.object([("enum", .array(values.map { .string($0) }))]),
+                                                      .object([("$ref", .string("#/$defs/scalar"))])]))])
+            return (name, described(summaries[name]!, [("anyOf", .array([
+                item, .object([("type", .string("array")), ("items", item)]), .object([("type", .string("null"))]),
             ]))]))
         }
-        if !others.isEmpty {
-            constraints.append(.object([
-                ("if", .object([
-                    ("properties", .object([("ensure", .object([("const", .string("absent"))]))])),
-                    ("required", .array([.string("ensure")])),
+        properties.append(("env", described(
+            "environment variables that must be set (a list) or have these values (a mapping; null: set to anything)", [
+                ("anyOf", .array([
+                    .object([("type", .string("object")), ("additionalProperties", .object([
+                        ("type", .array([.string("string"), .string("number"), .string("boolean"), .string("null")])),
+                    ]))]),
+                    .object([("$ref", .string("#/$defs/scalarList"))]),
                 ])),
-                ("else", .object([("required", .array(others))])),
-            ]))
-        }
-        for rule in type.rules {
-            if case .mutuallyExclusive(let names) = rule {
-                constraints.append(.object([("not", .object([("required", .array(names.map { .string($0) }))]))]))
-            }
-        }
-        schema.append(("allOf", .array(constraints)))
-        return .object(schema)
+            ])))
+        return described(MetaParameters.summaries["when"]!, [
+            ("type", .string("object")),
+            ("properties", .object(properties)),
+            ("additionalProperties", .bool(false)),
+            ("examples", .array([.object([("os", .string("linux")), ("distro", .array([.string("debian"), .string("ubuntu")]))])])),
+        ])
     }
 }
