@@ -27,8 +27,8 @@ import TendTestSupport
               - type: script
                 id: a
                 check: test -f "$HOME/a"
-                # Runs until the test lets it finish (at most 3 minutes), so no timing decides the outcome.
-                create: touch "$HOME/started"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 3600 ]; do sleep 0.05; i=$((i+1)); done; touch "$HOME/a"
+                # Runs until the test lets it finish (at most 3 minutes, then fails), so no timing decides the outcome.
+                create: touch "$HOME/started"; i=0; while [ ! -f "$HOME/go" ] && [ $i -lt 3600 ]; do sleep 0.05; i=$((i+1)); done; [ -f "$HOME/go" ] || { echo "gave up waiting for $HOME/go" >&2; exit 97; }; touch "$HOME/a"
               - {type: script, id: b, check: test -f "$HOME/b", create: touch "$HOME/b", dependsOn: [script:a]}
             """)
         // A grace no loaded machine outlasts: the change ends when the test lets it, not when a clock says.

@@ -75,19 +75,24 @@ import TendTestSupport
 
     @Test func secretsStayOutOfArgvOutputAndFiles() async throws {
         let (home, tend) = try Self.setUp(Self.fullConfig)
+        // Each command with the exit status it must have: a crash or a usage error prints no secret either, so
+        // a clean output alone would prove nothing.
         var outputs: [(String, TendBinary.Output)] = []
-        outputs.append(("plan", try await tend.run(["plan"])))
-        outputs.append(("plan --json", try await tend.run(["plan", "--json"])))
-        outputs.append(("plan --format markdown", try await tend.run(["plan", "--format", "markdown"])))
-        let saved = try await tend.run(["plan", "--out", "saved-plan.json"])
-        outputs.append(("plan --out", saved))
-        #expect(saved.status == 0, "\(saved.stderr)")
-        let apply = try await tend.run(["apply", "-v", "--yes", "--jobs", "1"])
-        outputs.append(("apply -v", apply))
-        #expect(apply.status == 1, "one script fails on purpose\n\(apply.stdout)\n\(apply.stderr)")
-        for arguments in [["report"], ["report", "--json"], ["report", "--format", "markdown"], ["history"], ["recover"],
+        func run(_ arguments: [String], expecting status: Int32) async throws -> TendBinary.Output {
+            let output = try await tend.run(arguments)
+            #expect(output.status == status, "tend \(arguments.joined(separator: " "))\n\(output.stdout)\n\(output.stderr)")
+            outputs.append((arguments.joined(separator: " "), output))
+            return output
+        }
+        _ = try await run(["plan"], expecting: 0)
+        _ = try await run(["plan", "--json"], expecting: 0)
+        _ = try await run(["plan", "--format", "markdown"], expecting: 0)
+        _ = try await run(["plan", "--out", "saved-plan.json"], expecting: 0)
+        // One script fails on purpose.
+        let apply = try await run(["apply", "-v", "--yes", "--jobs", "1"], expecting: 1)
+        for arguments in [["report"], ["report", "--format", "json"], ["report", "--format", "markdown"], ["history"], ["recover"],
                           ["state", "list"], ["state", "show", "file:~/secret.txt"], ["state", "show", "script:uses-token"]] {
-            outputs.append((arguments.joined(separator: " "), try await tend.run(arguments)))
+            _ = try await run(arguments, expecting: 0)
         }
         for (what, output) in outputs {
             Self.expectNoSecret(in: output.stdout + output.stderr, "the output of tend \(what)")
@@ -116,16 +121,26 @@ import TendTestSupport
         // test's own helpers wrote.
         let ownedByTheTest: Set<String> = ["secret.txt", ".gitconfig", "git-argv.log", "cmdline-hits", "bin/git", "token-used"]
         let enumerator = try #require(FileManager.default.enumerator(atPath: home.path))
-        var checked = 0
+        var checked: Set<String> = []
         while let relative = enumerator.nextObject() as? String {
             guard !ownedByTheTest.contains(relative) else { continue }
             let full = home.path + "/" + relative
-            guard FileManager.default.fileExists(atPath: full), let data = FileManager.default.contents(atPath: full) else { continue }
-            let text = String(decoding: data, as: UTF8.self)
-            Self.expectNoSecret(in: text, relative)
-            checked += 1
+            // Listed a moment ago and nothing runs now: a name that cannot be read is a failure, not a pass.
+            var entry = stat()
+            try #require(lstat(full, &entry) == 0, "\(relative) was listed but cannot be examined: \(String(cString: strerror(errno)))")
+            let bytes: Data
+            switch entry.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: bytes = Data(try FileManager.default.destinationOfSymbolicLink(atPath: full).utf8)
+            default: bytes = try #require(FileManager.default.contents(atPath: full), "\(relative) cannot be read")
+            }
+            Self.expectNoSecret(in: String(decoding: bytes, as: UTF8.self), relative)
+            checked.insert(relative)
         }
-        #expect(checked >= 4, "the state, its key, the saved plan and tend.yaml at least")
+        let keyName = String(keyPath.dropFirst(home.path.count + 1))
+        for required in ["tend.yaml", "saved-plan.json", ".local/state/tend/state.db", keyName] {
+            #expect(checked.contains(required), "\(required) was not among the files checked: \(checked.sorted())")
+        }
     }
 
     /// `git config --global -- KEY VALUE` would show VALUE in /proc/PID/cmdline to every local user: git is

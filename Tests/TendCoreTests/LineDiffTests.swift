@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TendTestSupport
 @testable import TendCore
 
 @Suite struct LineDiffTests {
@@ -107,18 +108,5 @@ import Testing
         #expect(LineDiff.changedLineCount(before: before, after: after) == 2)
         #expect(LineDiff.unified(before: before, after: after, beforeLabel: "x", afterLabel: "y")
                     .contains("@@ -24998,7 +24998,7 @@\n line 24997\n line 24998\n line 24999\n-line 25000\n+line twenty-five thousand\n"))
-    }
-}
-
-/// A deterministic random number generator (SplitMix64) for repeatable randomized tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

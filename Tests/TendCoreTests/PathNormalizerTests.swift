@@ -1,4 +1,5 @@
 import Testing
+import TendTestSupport
 @testable import TendCore
 
 @Suite struct PathNormalizerTests {

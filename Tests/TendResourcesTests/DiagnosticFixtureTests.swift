@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TendCore
 import TendResources
+import TendTestSupport
 
 /// Broken configs under `Fixtures/invalid`, each with the exact text `tend validate` prints for it.
 ///
@@ -63,6 +64,8 @@ import TendResources
         let expectedURL = Self.sourceFixturesDirectory.appendingPathComponent("invalid/\(name).expected")
         if isRecording {
             try actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+            // A recording run checks nothing: it fails so that it is never mistaken for a passing one.
+            Issue.record(Comment(rawValue: Snapshot.recordedMessage(expectedURL.path)))
             return
         }
         let bundled = fixtures.appendingPathComponent("invalid/\(name).expected")

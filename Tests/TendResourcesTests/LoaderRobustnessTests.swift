@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TendCore
 import TendResources
+import TendTestSupport
 
 /// Randomly broken copies of the workstation example: the loader must never crash, and a config it rejects
 /// must come with at least one message a person can read.

@@ -7,7 +7,7 @@ import TendTestSupport
 /// Apply of the package types: what each runs (batching, version pins, retry classification) against a
 /// scripted runner, and apt, pip and pipx for real through the engine and executor. Homebrew cannot be
 /// installed on this machine, so brew is tested only against scripted output in brew's own wording.
-/// Serialized: the real apt tests share the dpkg lock and the hello, sl and cowsay packages.
+/// Serialized: the real apt tests share the dpkg lock; each installs only packages absent when it starts.
 @Suite(.serialized) struct PackageApplyTests {
     // MARK: - Helpers
 
@@ -663,11 +663,12 @@ import TendTestSupport
         try await SystemProcessRunner().run(Command(["dpkg-query", "-W", "-f", "${Status}", package])).output
     }
 
-    /// Removes test packages so that every run starts and ends clean.
-    static func aptRemove(_ packages: [String]) async throws {
-        let result = try await SystemProcessRunner().run(Command(["apt-get", "remove", "-y", "-q"] + packages,
-                                                                 environment: ["DEBIAN_FRONTEND": "noninteractive"]))
-        #expect(result.succeeded, "\(CommandError.failed(result))")
+    /// Small packages absent and installable right now, or a visible skip saying why there are none.
+    static func throwaway(_ count: Int) async throws -> [String] {
+        switch try await ThrowawayDebianPackages.absent(count, installable: true) {
+        case .success(let names): return names
+        case .failure(let shortage): try Test.cancel("skipped: \(shortage)")
+        }
     }
 
     /// Runs `body` while holding the machine-wide apt test lock (see `AptTestLock`).
@@ -677,11 +678,13 @@ import TendTestSupport
 
     @Test(.enabled(if: canInstallDebs, "needs root and apt-get"))
     func aptInstallsAndRemovesForReal() async throws {
-        try await Self.exclusively(installAndRemoveHelloAndSl)
+        try await Self.exclusively(installAndRemoveTwoAbsentPackages)
     }
 
-    func installAndRemoveHelloAndSl() async throws {
-        try await Self.aptRemove(["hello", "sl"])
+    func installAndRemoveTwoAbsentPackages() async throws {
+        let names = try await Self.throwaway(2)
+        // Put the machine back even when an expectation throws: only these were absent before the test.
+        defer { ThrowawayDebianPackages.removeNow(names) }
         let home = try TemporaryHome()
         let runner = CommandLog(SystemProcessRunner(baseEnvironment: home.facts().environment))
         let host = home.host(runner: runner)
@@ -689,15 +692,14 @@ import TendTestSupport
         tend: 1
         resources:
           - type: apt
-            packages: [hello, sl]
+            packages: [\(names[0]), \(names[1])]
         """
         let installed = try await Self.apply(present, host: host, directory: home.path)
         #expect(installed.succeeded, "\(installed.outcomes)")
         let installs = runner.arguments.filter(Self.isInstall)
         #expect(installs.count == 1)
-        #expect(installs.first.map { Array($0.suffix(2)) } == ["hello", "sl"])
-        #expect(try await Self.dpkgStatus("hello") == "install ok installed")
-        #expect(try await Self.dpkgStatus("sl") == "install ok installed")
+        #expect(installs.first.map { Array($0.suffix(2)) } == names)
+        for name in names { #expect(try await Self.dpkgStatus(name) == "install ok installed", "\(name)") }
         #expect(try await Self.remainingChanges(present, host: host, directory: home.path) == [])
 
         let absent = present + "\n    ensure: absent\n"
@@ -705,21 +707,20 @@ import TendTestSupport
         #expect(removed.succeeded, "\(removed.outcomes)")
         let removals = runner.arguments.filter { $0.starts(with: ["apt-get", "remove", "-y"]) }
         #expect(removals.count == 1)
-        #expect(removals.first.map { Set($0.suffix(2)) } == ["hello", "sl"])
+        #expect(removals.first.map { Set($0.suffix(2)) } == Set(names))
         #expect(removals.first.map { Array($0.prefix(5)) } == ["apt-get", "remove", "-y", "-q", "--"])
-        #expect(try await Self.dpkgStatus("hello") != "install ok installed")
-        #expect(try await Self.dpkgStatus("sl") != "install ok installed")
+        for name in names { #expect(try await Self.dpkgStatus(name) != "install ok installed", "\(name)") }
         #expect(try await Self.remainingChanges(absent, host: host, directory: home.path) == [])
-        try await Self.aptRemove(["hello", "sl"])
     }
 
     @Test(.enabled(if: canInstallDebs, "needs root and apt-get"))
     func aptUnknownPackageFailsWhileTheRestInstallsForReal() async throws {
-        try await Self.exclusively(installCowsayBesideAnUnknownPackage)
+        try await Self.exclusively(installOneBesideAnUnknownPackage)
     }
 
-    func installCowsayBesideAnUnknownPackage() async throws {
-        try await Self.aptRemove(["cowsay"])
+    func installOneBesideAnUnknownPackage() async throws {
+        let name = try await Self.throwaway(1)[0]
+        defer { ThrowawayDebianPackages.removeNow([name]) }
         let home = try TemporaryHome()
         let runner = CommandLog(SystemProcessRunner(baseEnvironment: home.facts().environment))
         let host = home.host(runner: runner)
@@ -727,15 +728,14 @@ import TendTestSupport
         tend: 1
         resources:
           - type: apt
-            packages: [tend-no-such-pkg-xyz, cowsay]
+            packages: [tend-no-such-pkg-xyz, \(name)]
         """, host: host, directory: home.path)
-        #expect(Self.succeeded(summary, Address(type: "apt", key: "cowsay")), "\(summary.outcomes)")
+        #expect(Self.succeeded(summary, Address(type: "apt", key: name)), "\(summary.outcomes)")
         #expect(Self.failureMessage(summary, Address(type: "apt", key: "tend-no-such-pkg-xyz"))
             == "no package named 'tend-no-such-pkg-xyz' in the apt sources (after apt-get update)")
         // One update, no endless retries: counted, not timed.
         #expect(runner.arguments.filter { $0.starts(with: ["apt-get", "update"]) }.count == 1)
-        #expect(try await Self.dpkgStatus("cowsay") == "install ok installed")
-        try await Self.aptRemove(["cowsay"])
+        #expect(try await Self.dpkgStatus(name) == "install ok installed")
     }
 
     // MARK: pip, real

@@ -8,7 +8,7 @@ import TendTestSupport
 /// back by real bash, zsh, sh and fish started the way a user starts them, and taken out again cleanly.
 @Suite struct ProfileApplyTests {
     /// A file that exists only if some shell ran what a value says.
-    static let pwned = "/tmp/tend-PWNED-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    static let pwned = "/tmp/tend-PWNED-\(getpid())"
 
     /// Prints the same literal in sh, bash, zsh and fish: `\'` outside quotes is a quote in all of them.
     static let showValue = "printf %s 'semi; $(touch \(pwned)) `touch \(pwned)` \"dq\" it'\\''s'"
