@@ -64,8 +64,25 @@ import TendTestSupport
         #expect(result.status == 0, "\(shell) rejects the script: \(result.errorOutput)")
     }
 
-    // fish's `complete -C` cannot run the generated script's `commandline` calls outside an interactive
-    // session (fish 3.6), so fish is checked for syntax above and bash for what completion offers.
+    /// fish completes commands and subcommands for real (`complete -C`, as fish does on Tab). What needs the
+    /// script's `commandline` calls (a value such as `--target`'s) fish 3.6 runs only in an interactive session,
+    /// so those values are checked in bash above.
+    @Test func fishCompletesCommandsAndSubcommands() async throws {
+        let binary = try #require(["/usr/bin/fish", "/bin/fish", "/usr/local/bin/fish"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }, "fish is not installed; CI installs it (.ci/run)")
+        let home = try TemporaryHome()
+        let script = try await TendBinary(home: home).run(["--generate-completion-script", "fish"])
+        #expect(script.status == 0)
+        let path = try home.write("tend.fish", script.stdout)
+        let runner = SystemProcessRunner(baseEnvironment: TendBinary(home: home).environment, useSudo: false)
+        // Fixed fish text; the script's path arrives as an argument.
+        let result = try await runner.run(Command(
+            [binary, "-c", "source $argv[1]; complete -C'tend pl'; complete -C'tend backups '", path], timeout: 120))
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let offered = Set(result.output.split(separator: "\n").map { String($0.split(separator: "\t").first ?? "") })
+        #expect(offered == ["plan", "list", "prune", "restore", "show"], "\(result.output)")
+    }
 
     @Test func manualHasASectionForEveryCommand() async throws {
         let home = try TemporaryHome()
