@@ -13,12 +13,8 @@ extension DirectoryResource {
     }
 
     public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
-        let path = ResourcePaths.absolute(resource, "path", home: host.home)
-        // A link apply would refuse fails the plan, rather than a create that apply cannot carry out.
-        if let refused = ResourcePaths.refusedLink(on: path, includingLast: true, host: host) {
-            return [ValueProblem("path", refused)]
+        ResourcePaths.pathProblems(resource, host: host, includingLast: true) {
+            ResourcePaths.directoryObstacle(at: $0, host: $1)
         }
-        return ResourcePaths.directoryObstacle(at: path, host: host)
-            .map { [ValueProblem("path", $0, hint: ResourcePaths.obstacleHint)] } ?? []
     }
 }

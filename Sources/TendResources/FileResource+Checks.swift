@@ -4,12 +4,8 @@ import TendCore
 /// or a special file, is where the file should go.
 extension FileResource {
     public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
-        let path = ResourcePaths.absolute(resource, "path", home: host.home)
-        // A link apply would refuse fails the plan, rather than a create that apply cannot carry out.
-        if let refused = ResourcePaths.refusedLink(on: path, includingLast: false, host: host) {
-            return [ValueProblem("path", refused)]
+        ResourcePaths.pathProblems(resource, host: host, includingLast: false) {
+            ResourcePaths.fileObstacle(at: $0, host: $1)
         }
-        return ResourcePaths.fileObstacle(at: path, host: host)
-            .map { [ValueProblem("path", $0, hint: ResourcePaths.obstacleHint)] } ?? []
     }
 }

@@ -8,6 +8,18 @@ extension ResourcePaths {
     /// The hint every obstacle shares: the user decides what happens to what is there.
     static let obstacleHint = "move or remove what is there yourself (tend never deletes your files), or choose another path"
 
+    /// The plan's problems for a path resource that should be present: a symlink on the way that tend does not
+    /// follow (and at the path itself when `includingLast`), else what `obstacle` finds there. A link apply
+    /// would refuse fails the plan, rather than a create that apply cannot carry out.
+    static func pathProblems(_ resource: ResourceSpec, host: Machine, includingLast: Bool,
+                             obstacle: (String, Machine) -> String?) -> [ValueProblem] {
+        let path = absolute(resource, "path", home: host.home)
+        if let refused = refusedLink(on: path, includingLast: includingLast, host: host) {
+            return [ValueProblem("path", refused)]
+        }
+        return obstacle(path, host).map { [ValueProblem("path", $0, hint: obstacleHint)] } ?? []
+    }
+
     /// Why a file cannot be written at `path`: a directory with entries, or a special file.
     static func fileObstacle(at path: String, host: Machine) -> String? {
         guard let status = host.files.status(path) else { return nil }
