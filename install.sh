@@ -42,6 +42,8 @@ install_extras() {
   "$tend" --generate-completion-script zsh | put "$prefix/share/zsh/site-functions/_tend"
   "$tend" --generate-completion-script fish | put "$prefix/share/fish/vendor_completions.d/tend.fish"
   "$tend" manual | put "$prefix/share/man/man1/tend.1"
+  "$tend" schema | put "$prefix/share/tend/tend.schema.json"
+  "$tend" schema --included | put "$prefix/share/tend/tend-include.schema.json"
 }
 
 if [ -n "$from_binary" ]; then

@@ -18,6 +18,11 @@ public struct Engine: Sendable {
         return loader.load(path: path)
     }
 
+    /// Loads config text as if it were the file at `path`: its includes and relative paths are that file's.
+    public func loadConfig(text: String, path: String) -> ConfigLoadResult {
+        ConfigLoader(catalog: registry.catalog, host: host.facts).load(text: text, path: path)
+    }
+
     /// Refreshes the selected resources and plans them. Never changes the host or the state. With a state,
     /// resources this config declared before and no longer does are planned too (destroy or release), and
     /// outputs stored by earlier runs fill `${outputs...}`.

@@ -18,10 +18,10 @@ enum DpkgStatus {
         return defaultAdminDirectory
     }
 
-    /// The records of every instance of the packages named in `packages` (names without `:arch`); nil when
+    /// The records of every instance of the packages named in `packages` (names without `:arch`; nil: all); nil when
     /// the status file cannot be read, is not as dpkg writes it, or dpkg's journal holds changes the file does
     /// not have yet. The caller then asks `dpkg-query`, which applies the journal or reports the damage.
-    static func records(adminDirectory: String, packages: Set<String>, files: FileSystem) -> [AptPackage.Record]? {
+    static func records(adminDirectory: String, packages: Set<String>?, files: FileSystem) -> [AptPackage.Record]? {
         guard !hasPendingJournal(adminDirectory + "/updates"),
               let bytes = files.read(adminDirectory + "/status")
         else { return nil }
@@ -45,14 +45,14 @@ enum DpkgStatus {
         return false
     }
 
-    /// The paragraphs of a status file whose `Package` is in `packages`, as records, with what dpkg-query would
+    /// The paragraphs of a status file whose `Package` is in `packages` (every one when nil), as records, with what dpkg-query would
     /// print for them. Field names are matched without regard to case, as deb822 allows; continuation lines and
     /// other fields are skipped unread.
     ///
     /// nil when the file is not as dpkg writes it: a carriage return, a line that is neither a field nor a
     /// continuation, a blank line made of whitespace, or two `Package` fields in one paragraph. dpkg-query
     /// refuses such a file with an error, and tend should say so rather than guess.
-    static func parse(_ bytes: [UInt8], packages: Set<String>) -> [AptPackage.Record]? {
+    static func parse(_ bytes: [UInt8], packages: Set<String>?) -> [AptPackage.Record]? {
         guard !bytes.isEmpty else { return [] }
         return bytes.withUnsafeBufferPointer { buffer -> [AptPackage.Record]? in
             let base = UnsafeRawPointer(buffer.baseAddress!)
@@ -62,7 +62,7 @@ enum DpkgStatus {
             var hasName = false
             func finish() {
                 // A paragraph without a well-formed Status is not one dpkg-query would print either.
-                if hasName, !state.isEmpty, packages.contains(name) {
+                if hasName, !state.isEmpty, packages?.contains(name) ?? true {
                     records.append(AptPackage.Record(name: name, architecture: architecture, state: state,
                                                      version: version))
                 }
