@@ -103,3 +103,30 @@ import TendTestSupport
         #expect(byKey["user.email"]?["sensitive"] == nil)
     }
 }
+
+/// brew cannot run here: its import is checked against output in the form Homebrew prints it (`brew leaves`
+/// prints one full name per line, tap-qualified for tapped formulae; `brew list --versions --cask` prints
+/// `NAME VERSION...`).
+@Suite struct BrewImportTests {
+    @Test func formulaeInstalledOnRequestAndEveryCask() async throws {
+        let runner = ScriptedProcessRunner([
+            .init(prefix: ["brew", "leaves", "--installed-on-request"],
+                  stdout: "git\nhashicorp/tap/terraform\nripgrep\n"),
+            .init(prefix: ["brew", "list", "--versions", "--cask"],
+                  stdout: "firefox 128.0.3\nvisual-studio-code 1.91.1\n"),
+        ])
+        let home = try TemporaryHome()
+        let found = try await BrewPackage().inventory(host: home.host(runner: runner))
+        #expect(found.map(\.parameters) == [
+            ["name": .string("git")], ["name": .string("hashicorp/tap/terraform")], ["name": .string("ripgrep")],
+            ["name": .string("firefox"), "cask": .bool(true)],
+            ["name": .string("visual-studio-code"), "cask": .bool(true)],
+        ])
+    }
+
+    @Test func aMissingBrewIsACauseNotACrash() async throws {
+        let home = try TemporaryHome()
+        let host = home.host(environment: ["PATH": home.path + "/empty"])
+        await #expect(throws: (any Error).self) { try await BrewPackage().inventory(host: host) }
+    }
+}

@@ -63,14 +63,14 @@ public struct BrewPackage: ApplyingResourceType {
         resource.parameters["cask"]?.boolValue ?? schema.parameter("cask")?.defaultValue?.boolValue ?? false
     }
 
-    private enum Listing {
+    enum Listing {
         case listed([String: [String]])
         case missing
         case failed(CommandResult)
     }
 
     /// Runs one listing with `brew` from PATH, or else with the first fallback executable that exists.
-    private func list(_ kind: String, host: Machine, timeout: Double?) async throws -> Listing {
+    func list(_ kind: String, host: Machine, timeout: Double?) async throws -> Listing {
         let fallback = fallbackExecutables.first { host.files.status($0)?.kind == .file }
         for executable in ["brew"] + (fallback.map { [$0] } ?? []) {
             do {
@@ -119,7 +119,7 @@ public struct BrewPackage: ApplyingResourceType {
         return (first.isASCII && first.isNumber) || word == "latest" || word.hasPrefix("HEAD")
     }
 
-    private static func isFormulaName(_ word: String) -> Bool {
+    static func isFormulaName(_ word: String) -> Bool {
         !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || "@+._-".unicodeScalars.contains(scalar)
