@@ -117,4 +117,31 @@ import TendTestSupport
         #expect(file.status == 64)
         #expect(file.stderr.contains("type file cannot list what this machine has"))
     }
+
+    static let hasPipx = FileManager.default.isExecutableFile(atPath: "/usr/bin/pipx")
+        || (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/pipx") }
+
+    /// A real pipx environment (a small package from PyPI) made outside tend is imported, and the import plans
+    /// as a no-op.
+    @Test(.enabled(if: hasPipx, "pipx is not on PATH (.ci/run installs it from PyPI)"))
+    func importPipxThenPlanIsANoOp() async throws {
+        let home = try TemporaryHome()
+        let pipxEnvironment = ["PIPX_HOME": home.path + "/.local/pipx", "PIPX_BIN_DIR": home.path + "/.local/bin",
+                               "PIPX_MAN_DIR": home.path + "/.local/share/man"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(pipxEnvironment) { _, new in new }
+        environment["HOME"] = home.path
+        let installed = try await SystemProcessRunner(baseEnvironment: environment)
+            .run(Command(["pipx", "install", "pycowsay"], timeout: 600))
+        try #require(installed.succeeded, "pipx install pycowsay failed: \(installed.errorOutput)")
+
+        let tend = TendBinary(home: home, environment: pipxEnvironment)
+        let imported = try await tend.run(["import", "pipx"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("- type: pipx\n    name: pycowsay\n"), "\(imported.stdout)")
+        let path = try home.write("tools.yaml", imported.stdout)
+        let plan = try await tend.run(["plan", "--detailed-exitcode", "-c", path])
+        #expect(plan.status == 0, "\(plan.stdout)\n\(plan.stderr)")
+    }
 }
