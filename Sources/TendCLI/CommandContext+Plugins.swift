@@ -1,0 +1,40 @@
+import Foundation
+import TendCore
+import TendResources
+
+/// The engine a command uses; a reference so that plugin types found while loading the config reach every
+/// later use of the context.
+final class EngineBox: @unchecked Sendable {
+    var engine: Engine
+    /// True once the config's plugins were started and their types registered.
+    var pluginsLoaded = false
+
+    init(_ engine: Engine) {
+        self.engine = engine
+    }
+}
+
+extension CommandContext {
+    /// Loads the config; when it names plugins, starts them (once per run), adds their types to the engine's
+    /// registry, and loads it again so that their resources are checked against the plugins' schemas.
+    func loadConfigResult(path: String) -> ConfigLoadResult {
+        let first = engine.loadConfig(path: path)
+        guard !first.plugins.isEmpty, !engineBox.pluginsLoaded else { return first }
+        engineBox.pluginsLoaded = true
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = PluginTypes.load(first.plugins, known: Set(engine.registry.types.keys), environment: environment,
+                                      home: host.home, limits: .from(environment: environment))
+        engineBox.engine.registry = TypeRegistry(engine.registry.all + loaded.types)
+        var result = engine.loadConfig(path: path)
+        if !loaded.diagnostics.isEmpty {
+            result.diagnostics = loaded.diagnostics + result.diagnostics
+            result.config = nil
+        }
+        return result
+    }
+
+    /// The schemas of the plugin types registered so far, for `tend types` and `tend schema`.
+    var pluginSchemas: [TypeSchema] {
+        engine.registry.all.compactMap { ($0 as? PluginResourceType)?.schema }
+    }
+}
