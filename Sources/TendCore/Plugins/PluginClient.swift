@@ -175,8 +175,7 @@ public final class PluginClient: @unchecked Sendable {
                                 accept: (JSON, String) throws(PluginError) -> JSON?) throws(PluginError) -> JSON {
         if let brokenBecause { throw .stopped(plugin: name, because: brokenBecause) }
         let process = try running()
-        process.setStderrSink(log)
-        defer { process.setStderrSink(nil) }
+        if let log { process.setStderrSink(log) }
         do throws(PluginError) {
             process.send(request.compact)
             var count = 0

@@ -27,6 +27,7 @@ final class PluginProcess: @unchecked Sendable {
     private var overflow: String?
     private var exited = false
     private var stderrTail: [UInt8] = []
+    private var stderrEnded = false
     private var stderrLogged = 0
     private var stderrSink: (@Sendable (String) -> Void)?
 
@@ -79,8 +80,9 @@ final class PluginProcess: @unchecked Sendable {
         writer.async { [input] in try? input.write(contentsOf: data) }
     }
 
-    /// Where stderr lines go while a request is answered (the apply log); nil keeps them in the tail only.
-    func setStderrSink(_ sink: (@Sendable (String) -> Void)?) {
+    /// Where stderr lines go from now on (the apply log). Until the first sink, they are kept in the tail only;
+    /// the sink stays after a request, since a plugin's stderr may arrive after its answer on stdout.
+    func setStderrSink(_ sink: @escaping @Sendable (String) -> Void) {
         condition.lock()
         stderrSink = sink
         condition.unlock()
@@ -121,10 +123,13 @@ final class PluginProcess: @unchecked Sendable {
         return "exited with status \(process.terminationStatus)"
     }
 
-    /// The newest bytes of stderr, as text.
+    /// The newest bytes of stderr, as text; once stdout has ended, waits a moment for stderr to end too, so that
+    /// the last words of a plugin that died are not lost to the race between the two readers.
     var stderr: String {
         condition.lock()
         defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(1)
+        while stdoutEnded && !stderrEnded && condition.wait(until: deadline) {}
         return String(decoding: stderrTail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -170,7 +175,7 @@ final class PluginProcess: @unchecked Sendable {
             var problem: String?
             if pending.count > limits.lineLength {
                 problem = "printed a line longer than \(limits.lineLength) bytes, starting "
-                    + PluginText.quote(String(decoding: pending.prefix(PluginText.quoteLimit), as: UTF8.self))
+                    + PluginText.quote(String(decoding: pending.prefix(PluginText.quoteLimit + 1), as: UTF8.self))
             } else if total > limits.totalOutput {
                 problem = "printed more than \(limits.totalOutput >> 20) MiB in this run"
             }
@@ -211,6 +216,10 @@ final class PluginProcess: @unchecked Sendable {
                 pending.removeAll()
             }
         }
+        condition.lock()
+        stderrEnded = true
+        condition.broadcast()
+        condition.unlock()
         close(fd)
     }
 
