@@ -60,7 +60,7 @@ final class PluginProcess: @unchecked Sendable {
         } catch {
             throw .launchFailed(plugin: name, reason: error.localizedDescription)
         }
-        PluginProcesses.shared.started(process.processIdentifier)
+        PluginProcesses.shared.started(process.processIdentifier, input: inPipe.fileHandleForWriting.fileDescriptor)
         // The parent's copies of the child's ends must close, or end of file never comes.
         try? inPipe.fileHandleForReading.close()
         try? outPipe.fileHandleForWriting.close()
