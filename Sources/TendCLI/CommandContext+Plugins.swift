@@ -2,18 +2,6 @@ import Foundation
 import TendCore
 import TendResources
 
-/// The engine a command uses; a reference so that plugin types found while loading the config reach every
-/// later use of the context.
-final class EngineBox: @unchecked Sendable {
-    var engine: Engine
-    /// True once the config's plugins were started and their types registered.
-    var pluginsLoaded = false
-
-    init(_ engine: Engine) {
-        self.engine = engine
-    }
-}
-
 extension CommandContext {
     /// Loads the config; when it names plugins, starts them (once per run), adds their types to the engine's
     /// registry, and loads it again so that their resources are checked against the plugins' schemas.

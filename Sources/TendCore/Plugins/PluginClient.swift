@@ -12,6 +12,9 @@ public final class PluginClient: @unchecked Sendable {
     // Guarded by `lock`, which is held for a whole request.
     private var process: PluginProcess?
     private var brokenBecause: String?
+    /// The running process, readable without waiting for a request to end (for cancellation).
+    private let liveLock = NSLock()
+    private var live: PluginProcess?
 
     /// `environment` is the plugin's whole environment (see `PluginClient.environment(from:home:)`).
     public init(reference: PluginReference, environment: [String: String], limits: PluginLimits = PluginLimits()) {
@@ -165,8 +168,13 @@ public final class PluginClient: @unchecked Sendable {
                 }
             }
         }
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSON, PluginError>, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: box.body()) }
+        // Ctrl-C cancels the task after its grace period: the plugin is stopped, which ends the read below.
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSON, PluginError>, Never>) in
+                Thread.detachNewThread { continuation.resume(returning: box.body()) }
+            }
+        } onCancel: { [self] in
+            if let process = liveLock.withLock({ live }) { Thread.detachNewThread { process.stop() } }
         }
         return try result.get()
     }
@@ -229,6 +237,7 @@ public final class PluginClient: @unchecked Sendable {
             let started = try PluginProcess(name: name, executable: reference.path, environment: environment,
                                             directory: PathNormalizer.directory(of: reference.path), limits: limits)
             process = started
+            liveLock.withLock { live = started }
             return started
         } catch {
             brokenBecause = error.description
