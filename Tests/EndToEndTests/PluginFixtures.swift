@@ -79,7 +79,7 @@ enum PluginFixtures {
                 os.kill(os.getpid(), 9)
             elif BEHAVIOUR == "hangs":
                 with open(os.path.join(HOME, "probe.pid"), "w") as handle:
-                    handle.write(str(os.getpid()))
+                    handle.write("%d\n" % os.getpid())
                 time.sleep(3600)
             elif BEHAVIOUR == "unasked":
                 send({"type": "CONTROL", "address": "probe:someone-else", "config": {"count": 1}})

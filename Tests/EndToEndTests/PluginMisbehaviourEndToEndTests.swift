@@ -77,12 +77,8 @@ import TendTestSupport
 
         if testCase.behaviour == "hangs" {
             // The hung plugin was killed, not left behind: its process is gone (or a zombie nobody waits for).
-            let pid = try #require(Int32(String(contentsOfFile: home.path + "/probe.pid", encoding: .utf8)))
-            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-            let alive = stat.map { text in
-                text.split(separator: ")").last.map { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Z") == false } ?? true
-            } ?? false
-            #expect(!alive, "the hung plugin (pid \(pid)) is still running")
+            let pid = try await Awaited.pid(writtenTo: home.path + "/probe.pid")
+            #expect(!Awaited.isRunning(pid), "the hung plugin (pid \(pid)) is still running")
         }
     }
 
@@ -108,5 +104,29 @@ import TendTestSupport
         #expect(apply.stderr.contains("probe:one: \(died)\n"), "\(apply.stderr)")
         #expect(apply.stderr.contains("probe:two: plugin probe.py was stopped earlier in this run, so tend did not "
                                       + "ask it: \(died)\n"), "\(apply.stderr)")
+    }
+
+    /// Ctrl-C twice while a plugin is answering: tend exits 130 and the plugin does not outlive it.
+    @Test(.enabled(if: PluginFixtures.hasPython, "the probe plugin needs python3 on PATH"))
+    func ctrlCTwiceStopsAPluginInTheMiddleOfItsAnswer() async throws {
+        let home = try TemporaryHome()
+        try PluginFixtures.installProbe("hangs", in: home)
+        try home.write("tend.yaml", """
+            tend: 1
+            plugins: [./plugins/probe.py]
+            resources:
+              - type: probe
+                name: one
+                timeout: 3600
+            """)
+        let process = try InterruptEndToEndTests.startApply(TendBinary(home: home), home)
+        let plugin = try await Awaited.pid(writtenTo: home.path + "/probe.pid")
+        kill(process.processIdentifier, SIGINT)
+        try await Awaited.file(home.path + "/err.txt", containing: "Stopping: no new changes will start")
+        #expect(Awaited.isRunning(plugin), "the first Ctrl-C lets the running change go on")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(!Awaited.isRunning(plugin), "the plugin outlived tend")
     }
 }

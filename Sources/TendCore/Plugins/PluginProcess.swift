@@ -143,6 +143,12 @@ final class PluginProcess: @unchecked Sendable {
     /// SIGTERM to the plugin and its process group, SIGKILL a second later if it is still there.
     func stop() {
         let pid = self.pid
+        defer { PluginProcesses.shared.ended(pid) }
+        // Once it has exited and been reaped its id may belong to another process: no signal then.
+        guard exitDescription(waitingUpTo: 0) == nil else {
+            writer.async { [input] in try? input.close() }
+            return
+        }
         kill(-pid, SIGTERM)
         kill(pid, SIGTERM)
         if exitDescription(waitingUpTo: 1) == nil {
@@ -151,7 +157,6 @@ final class PluginProcess: @unchecked Sendable {
             _ = exitDescription(waitingUpTo: 2)
         }
         writer.async { [input] in try? input.close() }
-        PluginProcesses.shared.ended(pid)
     }
 
     private func readStdout(_ fd: Int32) {
