@@ -155,4 +155,15 @@ import TendTestSupport
                                      + "'probe:ghost', an address tend did not ask it about (it asked about probe:one)"),
                 "\(plan.stderr)")
     }
+
+    @Test func aMissingPluginIsAnErrorAtItsEntry() async throws {
+        let home = try TemporaryHome()
+        try home.write("tend.yaml", "tend: 1\nplugins:\n  - ./plugins/nowhere.py\nresources: []\n")
+        let result = try await TendBinary(home: home).run(["validate"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("tend.yaml:3:5: error: plugin nowhere.py could not be started: "
+                                       + "'\(home.path)/plugins/nowhere.py' does not exist; 'plugins:' paths are "
+                                       + "relative to the config file"), "\(result.stderr)")
+        #expect(result.stderr.contains("hint: correct the path, or remove the entry"), "\(result.stderr)")
+    }
 }

@@ -228,6 +228,13 @@ public final class PluginClient: @unchecked Sendable {
 
     private func running() throws(PluginError) -> PluginProcess {
         if let process { return process }
+        var info = stat()
+        guard lstat(reference.path, &info) == 0 else {
+            let error = PluginError.launchFailed(plugin: name, reason: "'\(TerminalText.escape(reference.path))' does "
+                                                 + "not exist; 'plugins:' paths are relative to the config file")
+            brokenBecause = error.description
+            throw error
+        }
         if let problem = PluginTrust.problem(executable: reference.path) {
             let error = PluginError.untrusted(plugin: name, reason: problem)
             brokenBecause = error.description

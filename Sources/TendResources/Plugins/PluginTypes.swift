@@ -40,6 +40,8 @@ public enum PluginTypes {
     private static func hint(for error: PluginError) -> String? {
         switch error {
         case .untrusted: return "tend runs plugins as the user running it, often root; only root and that user may be able to change them"
+        case .launchFailed(_, let reason) where reason.hasSuffix("relative to the config file"):
+            return "correct the path, or remove the entry"
         case .launchFailed: return "check the first line (#!) of the plugin and that its interpreter is installed"
         case .timedOut: return "the plugin must answer {\"type\":\"SPEC\"} with one line; see examples/plugins/README.md"
         default: return "see DESIGN section 5 or examples/plugins/README.md for the protocol"
