@@ -182,7 +182,7 @@ final class PluginProcess: @unchecked Sendable {
                 problem = "printed a line longer than \(limits.lineLength) bytes, starting "
                     + PluginText.quote(String(decoding: pending.prefix(PluginText.quoteLimit + 1), as: UTF8.self))
             } else if total > limits.totalOutput {
-                problem = "printed more than \(limits.totalOutput >> 20) MiB in this run"
+                problem = "printed more than \(limits.totalOutput) bytes in this run"
             }
             condition.lock()
             lines.append(contentsOf: complete)
