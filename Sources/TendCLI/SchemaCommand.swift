@@ -27,6 +27,7 @@ struct SchemaCommand: ParsableCommand {
     var included = false
 
     func run() throws {
-        Terminal.write(JSONSchemaGenerator(catalog: SchemaCatalog(BuiltinSchemas.all + PluginSchemaLoader.schemas(options))).generate(included: included).pretty + "\n")
+        let catalog = SchemaCatalog(BuiltinSchemas.all + PluginSchemaLoader.schemas(options))
+        Terminal.write(JSONSchemaGenerator(catalog: catalog).generate(included: included).pretty + "\n")
     }
 }
