@@ -157,9 +157,13 @@ public final class PluginClient: @unchecked Sendable {
     /// on a thread of its own: the reads block, and a blocked Dispatch worker would starve other work.
     private func exchange(_ request: JSON, what: String, timeout: Double, log: (@Sendable (String) -> Void)?,
                           accept: @escaping (JSON, String) throws(PluginError) -> JSON?) async throws(PluginError) -> JSON {
-        final class Box: @unchecked Sendable { var body: () -> Result<JSON, PluginError> = { .failure(.stopped(plugin: "", because: "")) } }
-        let box = Box()
-        box.body = { [self] in
+        // The work crosses to the reading thread in a box: `accept` gathers CONTROL messages into the caller's
+        // variables and is used only there, while the caller waits.
+        final class Work: @unchecked Sendable {
+            let run: () -> Result<JSON, PluginError>
+            init(_ run: @escaping () -> Result<JSON, PluginError>) { self.run = run }
+        }
+        let work = Work { [self] in
             lock.withLock { () -> Result<JSON, PluginError> in
                 do throws(PluginError) {
                     return .success(try exchangeLocked(request, what: what, timeout: timeout, log: log, accept: accept))
@@ -171,7 +175,7 @@ public final class PluginClient: @unchecked Sendable {
         // Ctrl-C cancels the task after its grace period: the plugin is stopped, which ends the read below.
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<JSON, PluginError>, Never>) in
-                Thread.detachNewThread { continuation.resume(returning: box.body()) }
+                Thread.detachNewThread { continuation.resume(returning: work.run()) }
             }
         } onCancel: { [self] in
             if let process = liveLock.withLock({ live }) { Thread.detachNewThread { process.stop() } }
