@@ -105,6 +105,9 @@ import TendTestSupport
         #expect(described.status == 0, "\(described.stderr)")
         #expect(described.stdout.contains("Address: dotenv:<name>"))
 
+        let doctor = try await tend.run(["doctor", "-c", config, "--json"])
+        #expect(doctor.stdout.contains("found and valid (3 resources)"), "\(doctor.stdout)")
+
         let schema = try await tend.run(["schema", "-c", config])
         #expect(schema.status == 0, "\(schema.stderr)")
         let json = try JSON.parse(schema.stdout)
