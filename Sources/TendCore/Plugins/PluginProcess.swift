@@ -65,6 +65,8 @@ final class PluginProcess: @unchecked Sendable {
         try? inPipe.fileHandleForReading.close()
         try? outPipe.fileHandleForWriting.close()
         try? errPipe.fileHandleForWriting.close()
+        // The pipes' file handles own these descriptors and close them when the process (which keeps the pipes)
+        // is released; the readers never close them, so no descriptor is closed twice.
         let outFD = outPipe.fileHandleForReading.fileDescriptor
         let errFD = errPipe.fileHandleForReading.fileDescriptor
         Thread.detachNewThread { [self] in self.readStdout(outFD) }
@@ -196,7 +198,6 @@ final class PluginProcess: @unchecked Sendable {
         stdoutEnded = true
         condition.broadcast()
         condition.unlock()
-        close(fd)
     }
 
     private func readStderr(_ fd: Int32) {
@@ -225,7 +226,6 @@ final class PluginProcess: @unchecked Sendable {
         stderrEnded = true
         condition.broadcast()
         condition.unlock()
-        close(fd)
     }
 
     /// One stderr line to the log, escaped and cut short; past `stderrLines` lines, one note and then nothing.
