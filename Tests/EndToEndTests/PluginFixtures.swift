@@ -104,6 +104,9 @@ enum PluginFixtures {
                 for index in range(10001):
                     send({"type": "LOG", "level": "debug", "message": "line %d" % index})
                 time.sleep(3600)
+            elif BEHAVIOUR == "fails":
+                send({"type": "RESULT", "status": "failed",
+                      "error": {"message": "quota exceeded\x07", "retryable": False}})
             elif BEHAVIOUR == "secret":
                 token = change["parameters"].get("token", "")
                 with open(os.path.join(HOME, "token-received"), "w") as handle:

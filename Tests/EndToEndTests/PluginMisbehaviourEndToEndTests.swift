@@ -13,6 +13,8 @@ import TendTestSupport
     }
 
     static let cases: [Case] = [
+        // Not misbehaviour: a RESULT that says the change failed fails it with the plugin's own words, escaped.
+        Case(behaviour: "fails", message: "plugin probe.py failed: quota exceeded\\x07"),
         Case(behaviour: "notjson",
              message: "plugin probe.py printed a line that is not one JSON object: 'not json \\e[31m'"),
         Case(behaviour: "dies",
