@@ -15,6 +15,11 @@ extension CommandContext {
         engineBox.engine.registry = TypeRegistry(engine.registry.all + loaded.types)
         var result = engine.loadConfig(path: path)
         if !loaded.diagnostics.isEmpty {
+            // A type the config uses may be one the broken plugin would have served: say so where it is named.
+            for index in result.diagnostics.indices where result.diagnostics[index].message.hasPrefix("unknown type '") {
+                result.diagnostics[index].hint = "it may be a type of a plugin tend could not use (see the error at "
+                    + "its 'plugins:' entry)"
+            }
             result.diagnostics = loaded.diagnostics + result.diagnostics
             result.config = nil
         }

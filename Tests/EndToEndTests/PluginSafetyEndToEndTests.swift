@@ -21,6 +21,9 @@ import TendTestSupport
             #expect(result.stderr.contains("tend.yaml:2:11: error: plugin probe.py is not safe to run: '\(home.path)/plugins' "
                                            + "(owned by \(Self.userName)) can be changed by other users (mode 777); "
                                            + "run chmod go-w on it"), "\(result.stderr)")
+            #expect(result.stderr.contains("tend.yaml:4:11: error: unknown type 'probe'"))
+            #expect(result.stderr.contains("hint: it may be a type of a plugin tend could not use (see the error at its "
+                                           + "'plugins:' entry)"), "\(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: home.path + "/probe-state.json"))
     }
