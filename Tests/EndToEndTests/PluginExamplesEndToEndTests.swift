@@ -89,7 +89,12 @@ import TendTestSupport
     func theSampleConfigValidatesAndListsBothPluginTypes() async throws {
         let home = try TemporaryHome()
         let tend = TendBinary(home: home)
-        let config = PluginFixtures.examples + "/tend.yaml"
+        // The sample config as shipped, beside copies of the plugins: a clone's directories may be writable by
+        // its group, which the StrictModes check rightly refuses, so the test does not depend on where it is.
+        try PluginFixtures.installExample("marker.py", in: home)
+        try PluginFixtures.installExample("dotenv.sh", in: home)
+        let config = try home.write("plugins/tend.yaml", String(contentsOfFile: PluginFixtures.examples + "/tend.yaml",
+                                                                encoding: .utf8))
         let validate = try await tend.run(["validate", "-c", config])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout == "\(config): valid, 3 resources\n")
