@@ -9,7 +9,9 @@ struct CommandContext {
     /// Nil for commands that read no config (history, report, state).
     let options: ConfigOptions?
     let host: Machine
-    let engine: Engine
+    /// Swapped once by `loadConfigResult` when the config names plugins: their types join the registry.
+    let engineBox: EngineBox
+    var engine: Engine { engineBox.engine }
 
     init(options: ConfigOptions?, runner: (any ProcessRunner)? = nil) {
         self.options = options
@@ -17,14 +19,14 @@ struct CommandContext {
         let host = Machine(facts: facts, runner: runner ?? SystemProcessRunner(baseEnvironment: facts.environment),
                            isRoot: geteuid() == 0)
         self.host = host
-        self.engine = Engine(registry: BuiltinTypes.registry, host: host)
+        self.engineBox = EngineBox(Engine(registry: BuiltinTypes.registry, host: host))
     }
 
     /// The config, after printing its diagnostics; nil when it has errors.
     func loadConfig() -> Config? {
         guard let options else { return nil }
         let path = options.configPath()
-        let result = engine.loadConfig(path: path)
+        let result = loadConfigResult(path: path)
         if !result.diagnostics.isEmpty {
             let renderer = DiagnosticRenderer(sources: result.sources, color: options.color(for: .standardError))
             Terminal.write(renderer.render(result.diagnostics), to: .standardError)

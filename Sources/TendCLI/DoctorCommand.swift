@@ -26,6 +26,11 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = CommandContext(options: configOptions)
+        // The config's plugins serve some of its types: start them first, so that the doctor checks the config
+        // as validate does.
+        if FileManager.default.fileExists(atPath: configOptions.configPath()) {
+            _ = context.loadConfigResult(path: configOptions.configPath())
+        }
         let doctor = Doctor(engine: context.engine, explicitConfig: configOptions.config,
                             workingDirectory: FileManager.default.currentDirectoryPath,
                             statePath: stateOptions.path(host: context.host))

@@ -17,13 +17,17 @@ struct SchemaCommand: ParsableCommand {
         Examples:
           tend schema > tend.schema.json
           tend schema --included > tend-include.schema.json
+          tend schema -c tend.yaml > tend.schema.json   (with the types of its plugins)
         """
     )
+
+    @OptionGroup var options: ConfigOptions
 
     @Flag(help: "The schema of an included file, which needs no 'tend:' line.")
     var included = false
 
     func run() throws {
-        Terminal.write(JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate(included: included).pretty + "\n")
+        let catalog = SchemaCatalog(BuiltinSchemas.all + PluginSchemaLoader.schemas(options))
+        Terminal.write(JSONSchemaGenerator(catalog: catalog).generate(included: included).pretty + "\n")
     }
 }

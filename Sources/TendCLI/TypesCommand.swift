@@ -11,16 +11,20 @@ struct TypesCommand: ParsableCommand {
         Examples:
           tend types            every type with a one-line description
           tend types file       the parameters of 'file', with defaults and an example
+          tend types -c tend.yaml   also the types of the plugins that config names
         """
     )
 
     @Argument(help: "A type to describe.")
     var type: String?
 
+    @OptionGroup var options: ConfigOptions
+
     func run() throws {
-        let catalog = BuiltinSchemas.catalog
+        let schemas = BuiltinSchemas.all + PluginSchemaLoader.schemas(options)
+        let catalog = SchemaCatalog(schemas)
         guard let name = type else {
-            Terminal.write(TypeDocumentation.list(BuiltinSchemas.all))
+            Terminal.write(TypeDocumentation.list(schemas))
             return
         }
         guard let schema = catalog[name] else {

@@ -41,7 +41,7 @@ struct ValidateCommand: ParsableCommand {
         let context = CommandContext(options: options)
         let chosen: Format = json ? .json : format
         guard chosen == .text else {
-            let result = context.engine.loadConfig(path: options.configPath())
+            let result = context.loadConfigResult(path: options.configPath())
             let report = chosen == .json
                 ? DiagnosticRenderer.json(result.diagnostics, resourceCount: result.config?.allResources.count)
                 : DiagnosticRenderer.sarif(result.diagnostics, toolVersion: Tend.version)

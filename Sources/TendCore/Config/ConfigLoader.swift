@@ -7,6 +7,8 @@ public struct ConfigLoadResult: Sendable {
     public var config: Config?
     public var diagnostics: [Diagnostic]
     public var sources: [String: String]
+    /// The `plugins:` entries of every file read, even when there were errors: their types decide what is valid.
+    public var plugins: [PluginReference] = []
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
@@ -87,6 +89,7 @@ final class LoadSession: @unchecked Sendable {
     var rawVariables: [(name: String, node: Node, file: LoadedFile)] = []
     var rawResources: [RawResource] = []
     var pluginPaths: [String] = []
+    var pluginReferences: [PluginReference] = []
     var variables: [String: Value] = [:]
     /// Variables being resolved, outermost first: the path of a loop between them.
     var resolvingVariables: [String] = []
@@ -124,7 +127,7 @@ final class LoadSession: @unchecked Sendable {
                             variables: variables, allResources: resources, plugins: pluginPaths)
             config?.dependencyGraph = dependencyGraph
         }
-        return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources)
+        return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources, plugins: pluginReferences)
     }
 
     /// Decodes every resource; a large config is split in two halves decoded on two threads, the second by a
@@ -281,6 +284,8 @@ final class LoadSession: @unchecked Sendable {
                 for item in stringItems(pair.value, file, what: "plugins") {
                     pluginPaths.append(PathNormalizer.absolute(item.text, home: host.home,
                                                                base: PathNormalizer.directory(of: absolutePath)))
+                    pluginReferences.append(PluginReference(path: pluginPaths.last!,
+                                                            location: SourceLocation(file: file.name, mark: item.mark)))
                 }
             default:
                 error("unknown top-level key '\(key)'" + Suggestion.phrase(for: key, in: ConfigLoader.topLevelKeys),
