@@ -7,7 +7,7 @@ public enum BuiltinTypes {
         SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
         SshKeyResource(), ScriptResource(), ShellHookResource(),
         LineInFileResource(), BlockInFileResource(), IniSettingResource(), JsonSettingResource(),
-        SshConfigHostResource(),
+        SshConfigHostResource(), KnownHostsResource(), HostsEntryResource(),
     ]
 
     public static let registry = TypeRegistry(all)

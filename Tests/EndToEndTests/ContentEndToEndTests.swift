@@ -203,6 +203,142 @@ import TendTestSupport
         #expect(stage.read(path) == original)
     }
 
+    @Test func sshConfigHostGoesBeforeHostStarAndGivesAnAdoptedBlockBack() async throws {
+        let stage = try Stage("tend-ssh-config")
+        let original = "# global\nServerAliveInterval 30\n\nHost work\n    User me\n    # my comment\n    Port 2222\n\n"
+            + "Host *\n    ForwardAgent no\n"
+        try stage.home.write(".ssh/config", original, mode: 0o600)
+        try stage.config("""
+              - type: ssh-config-host
+                host: github.com
+                options: { User: git, IdentityFile: ~/.ssh/id_ed25519 }
+              - type: ssh-config-host
+                host: work
+                options: { User: me, Port: "2200" }
+
+            """)
+        let first = try await stage.apply()
+        #expect(first.contains("Add 'Host github.com' (IdentityFile, User) to ~/.ssh/config"), "\(first)")
+        #expect(first.contains("Rewrite the options of 'Host work' in ~/.ssh/config (Port, User) "
+            + "(the original is kept in backups first)"), "\(first)")
+        let written = "# global\nServerAliveInterval 30\n\nHost work\n    Port 2200\n    User me\n\n"
+            + "Host github.com\n    IdentityFile ~/.ssh/id_ed25519\n    User git\n\nHost *\n    ForwardAgent no\n"
+        #expect(stage.read(".ssh/config") == written)
+        #expect(FileSystem().status(stage.home.path + "/.ssh/config")?.mode == 0o600)
+        let check = try await SystemProcessRunner(baseEnvironment: [:], useSudo: false).run(
+            Command(["ssh", "-G", "-F", stage.home.path + "/.ssh/config", "github.com"]))
+        #expect(check.status == 0 && check.output.contains("\nuser git\n"), "\(check.output)\(check.errorOutput)")
+        #expect(try await stage.plan().contains("No changes"))
+
+        try stage.home.write(".ssh/config", written.replacingOccurrences(of: "User git", with: "User other"), mode: 0o600)
+        let plan = try await stage.plan()
+        #expect(plan.contains("Rewrite the options of 'Host github.com' in ~/.ssh/config (IdentityFile, User) "
+            + "(edited outside tend since run 1: kept in backups first)"), "\(plan)")
+        _ = try await stage.apply()
+        #expect(stage.read(".ssh/config") == written)
+
+        try stage.config("")
+        let leave = try await stage.apply()
+        #expect(leave.contains("Remove 'Host github.com' and its options from ~/.ssh/config"), "\(leave)")
+        #expect(stage.read(".ssh/config") == original)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"), "needs ssh-keygen (openssh-client)"))
+    func knownHostsPinsAKeyThatSshFindsAndStillKnowsItHashed() async throws {
+        let stage = try Stage("tend-known-hosts")
+        let runner = SystemProcessRunner(baseEnvironment: ["HOME": stage.home.path], useSudo: false)
+        func newKey(_ name: String) async throws -> String {
+            let path = stage.home.path + "/" + name
+            let made = try await runner.run(Command(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path]))
+            try #require(made.status == 0, "\(made.errorOutput)")
+            let fields = try #require(FileSystem().readText(path + ".pub")).split(separator: " ")
+            return String(fields[1])
+        }
+        let (one, two) = (try await newKey("k1"), try await newKey("k2"))
+        let hosts = stage.home.path + "/.ssh/known_hosts"
+        try stage.home.write(".ssh/known_hosts", "other.example ssh-ed25519 \(two)\n", mode: 0o600)
+        func config(_ key: String) throws {
+            try stage.config("""
+                  - type: known-hosts
+                    host: git.example.com
+                    keyType: ssh-ed25519
+                    key: \(key)
+
+                """)
+        }
+        func sshFinds(_ host: String) async throws -> String {
+            try await runner.run(Command(["ssh-keygen", "-F", host, "-f", hosts])).output
+        }
+        try config(one)
+        let first = try await stage.apply()
+        #expect(first.contains("Pin the ssh-ed25519 key of git.example.com in ~/.ssh/known_hosts"), "\(first)")
+        #expect(stage.read(".ssh/known_hosts") == "other.example ssh-ed25519 \(two)\ngit.example.com ssh-ed25519 \(one)\n")
+        #expect(try await sshFinds("git.example.com").contains(one))
+
+        // HashKnownHosts: the names become |1|salt|hash, and tend still knows its entry.
+        let hashed = try await runner.run(Command(["ssh-keygen", "-H", "-f", hosts]))
+        try #require(hashed.status == 0, "\(hashed.errorOutput)")
+        let hashedText = try #require(stage.read(".ssh/known_hosts"))
+        #expect(!hashedText.contains("git.example.com"))
+        #expect(try await stage.plan().contains("No changes"))
+
+        try config(two)
+        let change = try await stage.apply()
+        #expect(change.contains("Replace the ssh-ed25519 key of git.example.com in ~/.ssh/known_hosts with the one in the config"),
+                "\(change)")
+        #expect(try await sshFinds("git.example.com").contains(two))
+
+        // The user puts the old key back on tend's line only (other.example's line has the same key).
+        var lines = try #require(stage.read(".ssh/known_hosts")).split(separator: "\n").map(String.init)
+        try #require(lines.count == 2 && lines[1].hasSuffix(two), "\(lines)")
+        lines[1] = String(lines[1].dropLast(two.count)) + one
+        try stage.home.write(".ssh/known_hosts", lines.joined(separator: "\n") + "\n", mode: 0o600)
+        let plan = try await stage.plan()
+        #expect(plan.contains("(edited outside tend since run 2: kept in backups first)"), "\(plan)")
+
+        try stage.config("")
+        let leave = try await stage.apply()
+        #expect(leave.contains("Remove the ssh-ed25519 key of git.example.com from ~/.ssh/known_hosts"), "\(leave)")
+        let otherLine = String(hashedText.split(separator: "\n")[0])
+        #expect(stage.read(".ssh/known_hosts") == otherLine + "\n")
+        #expect(try await sshFinds("git.example.com").isEmpty)
+    }
+
+    @Test func hostsEntryChangesOnlyTheNamesAndPutsTheOriginalBack() async throws {
+        let stage = try Stage("tend-hosts")
+        let original = "127.0.0.1\tlocalhost\n# 10.0.0.5 commented\n10.0.0.5 old.name # the db\n"
+        try stage.home.write("hosts", original)
+        try stage.config("""
+              - type: hosts-entry
+                path: ~/hosts
+                ip: 10.0.0.5
+                names: [db.internal, db]
+              - type: hosts-entry
+                path: ~/hosts
+                ip: 10.0.0.6
+                names: [cache]
+
+            """)
+        let first = try await stage.apply()
+        #expect(first.contains("Change the names of 10.0.0.5 in ~/hosts from 'old.name' to 'db.internal db' "
+            + "(the original is kept in backups first)"), "\(first)")
+        #expect(first.contains("Add '10.0.0.6 cache' to ~/hosts"), "\(first)")
+        let written = "127.0.0.1\tlocalhost\n# 10.0.0.5 commented\n10.0.0.5 db.internal db # the db\n10.0.0.6\tcache\n"
+        #expect(stage.read("hosts") == written)
+        #expect(try await stage.plan().contains("No changes"))
+
+        try stage.home.write("hosts", written.replacingOccurrences(of: "db.internal db #", with: "db.internal x #"))
+        let plan = try await stage.plan()
+        #expect(plan.contains("from 'db.internal x' to 'db.internal db' (edited outside tend since run 1: kept in backups first)"),
+                "\(plan)")
+        _ = try await stage.apply()
+        #expect(stage.read("hosts") == written)
+
+        try stage.config("")
+        _ = try await stage.apply()
+        #expect(stage.read("hosts") == original)
+    }
+
     @Test func aBadMatchPatternIsAValidateErrorWithItsPlace() async throws {
         let stage = try Stage("tend-line-regex")
         try stage.config("""

@@ -115,3 +115,64 @@ import TendCore
         #expect(throws: ContentError.self) { try JSONCDocument(text, path: "f") }
     }
 }
+
+/// The ssh, known_hosts and hosts editors on hostile text.
+@Suite struct ContentSystemEditorTests {
+    @Test func sha1AndHMACMatchTheirPublishedVectors() {
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+        #expect(hex(SHA1.digest(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(hex(SHA1.digest([])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        // RFC 2202, test cases 1 and 6 (a key longer than a block).
+        #expect(hex(SHA1.hmac(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8)))
+            == "b617318655057264e28bc0b6fb378c8ef146be00")
+        #expect(hex(SHA1.hmac(key: [UInt8](repeating: 0xaa, count: 80),
+                              message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)))
+            == "aa4ae5e15272d00e95705637ce8a3b55ed402112")
+    }
+
+    @Test func knownHostsFindsPlainSharedAndHashedNamesButNotMarkers() {
+        let salt = [UInt8](repeating: 7, count: 20)
+        let hashed = "|1|" + Data(salt).base64EncodedString() + "|"
+            + Data(SHA1.hmac(key: salt, message: Array("h.example".utf8))).base64EncodedString()
+        let text = "@revoked h.example ssh-ed25519 REVOKED\n# h.example ssh-ed25519 COMMENT\n"
+            + "a.example,H.Example ssh-ed25519 SHARED comment here\r\n\(hashed) ssh-rsa RSA\n|1|bad ssh-ed25519 X\n"
+        var document = KnownHostsDocument(text)
+        #expect(document.entries(host: "h.example", keyType: "ssh-ed25519").map(\.key) == ["SHARED"])
+        #expect(document.entries(host: "h.example", keyType: "ssh-rsa").map(\.key) == ["RSA"])
+        document.set(host: "h.example", keyType: "ssh-rsa", key: "NEW")
+        #expect(document.text.contains("\(hashed) ssh-rsa NEW\n"))
+        document.remove(host: "h.example", keyType: "ssh-ed25519")
+        #expect(document.text.contains("\na.example ssh-ed25519 SHARED comment here\r\n"), "\(document.text)")
+        document.remove(host: "h.example", keyType: "ssh-rsa")
+        #expect(!document.text.contains("NEW"))
+        #expect(document.text.hasPrefix("@revoked h.example ssh-ed25519 REVOKED\n# h.example ssh-ed25519 COMMENT\n"))
+    }
+
+    @Test func sshConfigBlocksEndAtTheNextHostOrMatch() {
+        var document = SshConfigDocument("Host=a\n  user x\n\nMatch host b\n  User y\nHost *\n  User z")
+        #expect(document.options("a") == ["user": "x"])
+        #expect(document.body("b") == nil)
+        document.set("c", body: ["    User c"])
+        #expect(document.text == "Host=a\n  user x\n\nMatch host b\n  User y\nHost c\n    User c\n\nHost *\n  User z")
+        document.remove("c")
+        #expect(document.text == "Host=a\n  user x\n\nMatch host b\n  User y\nHost *\n  User z")
+        document.set("a", body: ["    User n"])
+        #expect(document.text.hasPrefix("Host=a\n    User n\n\nMatch"))
+        #expect(!SshConfigHostResource.checks(ResourceSpec(
+            address: Address(type: "ssh-config-host", key: "x"), type: "ssh-config-host",
+            parameters: ["host": .string("x"), "options": .map(["Bad Key": .string("1"), "Match": .string("all")])],
+            location: SourceLocation(file: "t", mark: .start))).isEmpty)
+    }
+
+    @Test func hostsEntriesIgnoreCommentsAndKeepTheirOwn() {
+        var document = HostsFileDocument("# 10.0.0.5 commented\n10.0.0.5\n::1 localhost ip6-localhost # v6\n")
+        #expect(document.entry("10.0.0.5")?.names == [])
+        #expect(document.entry("::1")?.names == ["localhost", "ip6-localhost"])
+        document.set("10.0.0.5", names: ["db"])
+        document.set("::1", names: ["localhost"])
+        document.set("10.0.0.9", names: ["new", "n"])
+        #expect(document.text == "# 10.0.0.5 commented\n10.0.0.5\tdb\n::1 localhost # v6\n10.0.0.9\tnew n\n")
+        document.remove("10.0.0.9")
+        #expect(document.text == "# 10.0.0.5 commented\n10.0.0.5\tdb\n::1 localhost # v6\n")
+    }
+}

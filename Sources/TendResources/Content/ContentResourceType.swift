@@ -35,13 +35,18 @@ extension ContentResourceType {
 
     /// The absolute file the resource edits, as the loader normalised `path`.
     func path(of resource: ResourceSpec, home: String) -> String {
-        let text = resource.parameters["path"]?.stringValue ?? ""
+        let text = pathText(of: resource)
         return PathNormalizer.absolute(text, home: home, base: resource.baseDirectory)
+    }
+
+    /// The path as the config gives it, else the schema's default (`~/.ssh/config`, `/etc/hosts`).
+    private func pathText(of resource: ResourceSpec) -> String {
+        resource.parameters["path"]?.stringValue ?? schema.parameter("path")?.defaultValue?.stringValue ?? "?"
     }
 
     /// The path in `~` form for messages, which get no host.
     func shownPath(of resource: ResourceSpec) -> String {
-        let text = resource.parameters["path"]?.stringValue ?? "?"
+        let text = pathText(of: resource)
         // Messages get no host; the loader expanded `~` with this process's home.
         guard let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return text }
         return PathNormalizer.addressForm(text, home: home)
@@ -81,7 +86,7 @@ extension ContentResourceType {
         fileProblems(resource, host: host)
     }
 
-    private func fileProblems(_ resource: ResourceSpec, host: Machine) -> [ValueProblem] {
+    func fileProblems(_ resource: ResourceSpec, host: Machine) -> [ValueProblem] {
         let path = path(of: resource, home: host.home)
         do {
             let file = try ContentFile.read(path, host: host)
