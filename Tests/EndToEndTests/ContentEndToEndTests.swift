@@ -339,6 +339,43 @@ import TendTestSupport
         #expect(stage.read("hosts") == original)
     }
 
+    /// Resources of four types edit one file in one run, several at a time: each type's batch reads and writes
+    /// the file under one lock group, so none loses another's edit.
+    @Test func fourTypesEditingOneFileInOneRunKeepEachOthersEdits() async throws {
+        let stage = try Stage("tend-one-file")
+        try stage.home.write("app.conf", "[main]\nkeep = me\n")
+        try stage.config("""
+              - type: ini-setting
+                path: ~/app.conf
+                section: main
+                key: color
+                value: blue
+              - type: line-in-file
+                path: ~/app.conf
+                line: "# managed in part by tend"
+              - type: block-in-file
+                path: ~/app.conf
+                name: extra
+                marker: "; {mark} {name}"
+                block: |
+                  [extra]
+                  size = 3
+              - type: hosts-entry
+                path: ~/app.conf
+                ip: 10.1.2.3
+                names: [not.really.hosts]
+
+            """)
+        let run = try await stage.tend.run(["apply", "--yes", "--jobs", "4"])
+        try #require(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let text = try #require(stage.read("app.conf"))
+        #expect(text.hasPrefix("[main]\nkeep = me\n"), "\(text)")
+        for part in ["color = blue\n", "# managed in part by tend\n", "; BEGIN extra\n[extra]\nsize = 3\n; END extra\n", "10.1.2.3\tnot.really.hosts\n"] {
+            #expect(text.contains(part), "\(part) is missing from:\n\(text)")
+        }
+        #expect(try await stage.plan().contains("No changes"))
+    }
+
     @Test func aBadMatchPatternIsAValidateErrorWithItsPlace() async throws {
         let stage = try Stage("tend-line-regex")
         try stage.config("""

@@ -73,8 +73,11 @@ public struct BlockInFileResource: ContentResourceType {
             return .absent("no block '\(Self.name(of: resource))' in \(shownPath)")
         }
         let equal = current == (try desiredFragment(of: resource))
-        return .present(["block": Self.reported(equal ? current : current + "\n", desired: resource.parameters["block"],
-                                                equal: equal)])
+        var parameters = ["block": Self.reported(equal ? current : current + "\n", desired: resource.parameters["block"],
+                                                 equal: equal)]
+        // Found by these very markers.
+        if let marker = resource.parameters["marker"] { parameters["marker"] = marker }
+        return .present(parameters)
     }
 
     func placing(_ resource: ResourceSpec, in text: String, path: String) throws -> String {

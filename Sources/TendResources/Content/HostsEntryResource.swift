@@ -29,7 +29,7 @@ public struct HostsEntryResource: ContentResourceType {
         }
         let equal = entry.names == Self.names(of: resource)
         return .present(["names": equal ? (resource.parameters["names"] ?? .list([]))
-                                        : .list(entry.names.map { .string($0) })], note: entry.names.joined(separator: " "))
+                                        : .list(entry.names.map { .string($0) })])
     }
 
     func placing(_ resource: ResourceSpec, in text: String, path: String) throws -> String {
@@ -71,7 +71,7 @@ public struct HostsEntryResource: ContentResourceType {
         case .create:
             return "Add '\(Self.ip(of: resource)) \(names)' to \(file)"
         case .modify, .recreate:
-            return "Change the names of \(Self.ip(of: resource)) in \(file) from '\(observation?.note ?? "?")' to '\(names)'"
+            return "Change the names of \(Self.ip(of: resource)) in \(file) from '\(observation?.parameters["names"]?.listValue?.map(\.text).joined(separator: " ") ?? "?")' to '\(names)'"
         case .destroy:
             return "Remove the line for \(Self.ip(of: resource)) from \(file)"
         case .release:

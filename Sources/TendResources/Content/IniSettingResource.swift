@@ -33,7 +33,7 @@ public struct IniSettingResource: ContentResourceType {
         let equal = current == (try desiredFragment(of: resource))
         var parameters = ["value": Self.reported(current, desired: resource.parameters["value"], equal: equal)]
         if let section = resource.parameters["section"] { parameters["section"] = section }
-        return .present(parameters, note: current)
+        return .present(parameters)
     }
 
     func placing(_ resource: ResourceSpec, in text: String, path: String) throws -> String {
@@ -67,7 +67,7 @@ public struct IniSettingResource: ContentResourceType {
         case .create:
             return "Set \(noun(for: resource)) to \(shown) in \(file)"
         case .modify, .recreate:
-            let before = resource.isSensitive("value") ? "(sensitive)" : "'\(observation?.note ?? "?")'"
+            let before = resource.isSensitive("value") ? "(sensitive)" : "'\(observation?.parameters["value"]?.text ?? "?")'"
             return "Change \(noun(for: resource)) from \(before) to \(shown) in \(file)"
         case .destroy:
             return "Remove \(noun(for: resource)) from \(file)"

@@ -39,7 +39,7 @@ public struct JsonSettingResource: ContentResourceType {
         let equal = current == (try desiredFragment(of: resource))
         var parameters = ["value": Self.reported(current, desired: resource.parameters["value"], equal: equal)]
         if let within = resource.parameters["within"] { parameters["within"] = within }
-        return .present(parameters, note: current)
+        return .present(parameters)
     }
 
     func placing(_ resource: ResourceSpec, in text: String, path: String) throws -> String {
@@ -74,7 +74,7 @@ public struct JsonSettingResource: ContentResourceType {
         case .create:
             return "Set \(noun(for: resource)) to \(shown) in \(file)"
         case .modify, .recreate:
-            let before = sensitive ? "(sensitive)" : observation?.note ?? "?"
+            let before = sensitive ? "(sensitive)" : observation?.parameters["value"]?.text ?? "?"
             return "Change \(noun(for: resource)) from \(before) to \(shown) in \(file)"
         case .destroy:
             return "Remove \(noun(for: resource)) from \(file)"

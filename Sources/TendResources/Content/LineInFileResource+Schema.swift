@@ -27,6 +27,10 @@ extension LineInFileResource {
                                          hint: "write one resource per line, or use block-in-file for several lines"))
         }
         if let pattern = resource.parameters["match"]?.stringValue {
+            if pattern.contains(where: \.isNewline) {
+                problems.append(ValueProblem("match", "the pattern has a line break in it, and a line never does",
+                                             hint: "match within one line, e.g. \"^export EDITOR=\""))
+            }
             do {
                 _ = try Regex(pattern)
             } catch {

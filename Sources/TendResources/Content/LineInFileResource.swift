@@ -32,8 +32,8 @@ public struct LineInFileResource: ContentResourceType {
         if resource.ensure == .present, let index = try matchingIndex(resource, in: lines) {
             let found = String(TextLines.content(lines.lines[index]))
             // Never equal to the pattern: the planner sees a modify, and rule 1 a value already there.
-            return Observation(exists: true, parameters: ["match": .string("(line \(index + 1): \(found))")],
-                               note: found)
+            return Observation(exists: true, parameters: ["match": .string(Self.foundPrefix + found)],
+                               note: "line \(index + 1) matches but is not the line")
         }
         return .absent("no line '\(line)' in \(shownPath)")
     }
@@ -78,7 +78,10 @@ public struct LineInFileResource: ContentResourceType {
         case .create:
             return "Add \(noun(for: resource)) to \(file)"
         case .modify, .recreate:
-            guard let found = observation?.note else { return "Add \(noun(for: resource)) to \(file)" }
+            guard let reported = observation?.parameters["match"]?.stringValue, reported.hasPrefix(Self.foundPrefix) else {
+                return "Add \(noun(for: resource)) to \(file)"
+            }
+            let found = String(reported.dropFirst(Self.foundPrefix.count))
             return "Replace the line '\(Self.shown(found))' with '\(Self.shown(Self.line(of: resource)))' in \(file)"
         case .destroy:
             return "Remove \(noun(for: resource)) from \(file)"
@@ -86,6 +89,10 @@ public struct LineInFileResource: ContentResourceType {
             return "Stop managing \(subject(of: resource)) (left as it is)"
         }
     }
+
+    /// What refresh reports as `match` when the pattern finds another line: never equal to a pattern the config
+    /// gives, which has no line break (the planner sees a modify), and the line it found for the plan's sentence.
+    static let foundPrefix = "found:\n"
 
     static func line(of resource: ResourceSpec) -> String {
         resource.parameters["line"]?.stringValue ?? resource.address.key
