@@ -23,16 +23,12 @@ extension ContentResourceType {
                 for resource in group { observations[resource.address] = .absent("\(error)") }
                 continue
             }
-            for resource in group {
-                do {
-                    var observation = try observe(resource, in: file.text, path: shown, shownPath: shown)
-                    if observation.exists, let wanted = resource.parameters["path"] {
-                        observation.parameters["path"] = wanted
-                    }
-                    observations[resource.address] = observation
-                } catch {
-                    observations[resource.address] = .absent("\(error)")
+            for (address, observation) in observeAll(group, in: file.text, shownPath: shown) {
+                var observation = observation
+                if observation.exists, let wanted = group.first(where: { $0.address == address })?.parameters["path"] {
+                    observation.parameters["path"] = wanted
                 }
+                observations[address] = observation
             }
         }
         return observations

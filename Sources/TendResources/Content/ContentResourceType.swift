@@ -15,6 +15,9 @@ protocol ContentResourceType: ApplyingResourceType {
     func desiredFragment(of resource: ResourceSpec) throws -> String
     /// What refresh reports given the text, by the schema's parameter names.
     func observe(_ resource: ResourceSpec, in text: String, path: String, shownPath: String) throws -> Observation
+    /// What refresh reports for several resources in one file's text; types with many resources per file parse
+    /// the text once here (the default observes each resource on its own).
+    func observeAll(_ resources: [ResourceSpec], in text: String, shownPath: String) -> [Address: Observation]
     /// `text` with the resource's fragment in place.
     func placing(_ resource: ResourceSpec, in text: String, path: String) throws -> String
     /// `text` without the resource's fragment.
@@ -31,6 +34,18 @@ protocol ContentResourceType: ApplyingResourceType {
 
 extension ContentResourceType {
     var newFileMode: Int { 0o644 }
+
+    func observeAll(_ resources: [ResourceSpec], in text: String, shownPath: String) -> [Address: Observation] {
+        var observations: [Address: Observation] = [:]
+        for resource in resources {
+            do {
+                observations[resource.address] = try observe(resource, in: text, path: shownPath, shownPath: shownPath)
+            } catch {
+                observations[resource.address] = .absent("\(error)")
+            }
+        }
+        return observations
+    }
     var newDirectoryMode: Int { 0o755 }
 
     /// The absolute file the resource edits, as the loader normalised `path`.

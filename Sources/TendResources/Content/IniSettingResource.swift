@@ -27,10 +27,40 @@ public struct IniSettingResource: ContentResourceType {
     }
 
     func observe(_ resource: ResourceSpec, in text: String, path: String, shownPath: String) throws -> Observation {
-        guard let current = try fragment(of: resource, in: text, path: path) else {
+        observation(resource, current: try fragment(of: resource, in: text, path: path), shownPath: shownPath)
+    }
+
+    /// The file indexed once by section and key, as `IniDocument` reads them (the first section of a name, the
+    /// last setting of a key).
+    func observeAll(_ resources: [ResourceSpec], in text: String, shownPath: String) -> [Address: Observation] {
+        let document = IniDocument(text)
+        var values: [String?: [String: String]] = [nil: [:]]
+        var current: String? = nil
+        var skipping = false
+        for line in document.lines.lines {
+            let content = TextLines.content(line)
+            if let header = IniDocument.header(content) {
+                skipping = values.keys.contains(header)
+                current = header
+                if !skipping { values[header] = [:] }
+                continue
+            }
+            guard !skipping, let (key, range) = IniDocument.entry(content) else { continue }
+            values[current, default: [:]][key] = String(decoding: Array(content.utf8)[range], as: UTF8.self)
+        }
+        var observations: [Address: Observation] = [:]
+        for resource in resources {
+            let value = values[Self.section(of: resource)]?[Self.key(of: resource)]
+            observations[resource.address] = observation(resource, current: value, shownPath: shownPath)
+        }
+        return observations
+    }
+
+    private func observation(_ resource: ResourceSpec, current: String?, shownPath: String) -> Observation {
+        guard let current else {
             return .absent("\(Self.key(of: resource)) is not set in \(shownPath)")
         }
-        let equal = current == (try desiredFragment(of: resource))
+        let equal = current == (resource.parameters["value"]?.text ?? "")
         var parameters = ["value": Self.reported(current, desired: resource.parameters["value"], equal: equal)]
         if let section = resource.parameters["section"] { parameters["section"] = section }
         return .present(parameters)

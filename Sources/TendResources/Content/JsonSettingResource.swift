@@ -33,10 +33,36 @@ public struct JsonSettingResource: ContentResourceType {
     func desiredFragment(of resource: ResourceSpec) throws -> String { Self.desiredJSON(resource).compact }
 
     func observe(_ resource: ResourceSpec, in text: String, path: String, shownPath: String) throws -> Observation {
-        guard let current = try fragment(of: resource, in: text, path: shownPath) else {
+        observation(resource, current: try fragment(of: resource, in: text, path: shownPath), shownPath: shownPath)
+    }
+
+    /// The file parsed once for all its settings.
+    func observeAll(_ resources: [ResourceSpec], in text: String, shownPath: String) -> [Address: Observation] {
+        var observations: [Address: Observation] = [:]
+        let document: JSONCDocument
+        do {
+            document = try JSONCDocument(text, path: shownPath)
+        } catch {
+            for resource in resources { observations[resource.address] = .absent("\(error)") }
+            return observations
+        }
+        for resource in resources {
+            do {
+                let current = try document.value(within: Self.within(of: resource), key: Self.key(of: resource),
+                                                  path: shownPath)?.compact
+                observations[resource.address] = observation(resource, current: current, shownPath: shownPath)
+            } catch {
+                observations[resource.address] = .absent("\(error)")
+            }
+        }
+        return observations
+    }
+
+    private func observation(_ resource: ResourceSpec, current: String?, shownPath: String) -> Observation {
+        guard let current else {
             return .absent("\(Self.key(of: resource)) is not set in \(shownPath)")
         }
-        let equal = current == (try desiredFragment(of: resource))
+        let equal = current == Self.desiredJSON(resource).compact
         var parameters = ["value": Self.reported(current, desired: resource.parameters["value"], equal: equal)]
         if let within = resource.parameters["within"] { parameters["within"] = within }
         return .present(parameters)

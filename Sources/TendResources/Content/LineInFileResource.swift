@@ -38,6 +38,29 @@ public struct LineInFileResource: ContentResourceType {
         return .absent("no line '\(line)' in \(shownPath)")
     }
 
+    /// The file's lines split once: a thousand lines of `~/.profile` are not split a thousand times.
+    func observeAll(_ resources: [ResourceSpec], in text: String, shownPath: String) -> [Address: Observation] {
+        let present = Set(TextLines(text).lines.map { String(TextLines.content($0)) })
+        var observations: [Address: Observation] = [:]
+        for resource in resources {
+            let line = Self.line(of: resource)
+            if present.contains(line) {
+                var parameters: [String: Value] = [:]
+                if let match = resource.parameters["match"] { parameters["match"] = match }
+                observations[resource.address] = .present(parameters)
+            } else if resource.parameters["match"] == nil {
+                observations[resource.address] = .absent("no line '\(line)' in \(shownPath)")
+            } else {
+                do {
+                    observations[resource.address] = try observe(resource, in: text, path: shownPath, shownPath: shownPath)
+                } catch {
+                    observations[resource.address] = .absent("\(error)")
+                }
+            }
+        }
+        return observations
+    }
+
     func placing(_ resource: ResourceSpec, in text: String, path: String) throws -> String {
         let line = Self.line(of: resource)
         var lines = TextLines(text)
