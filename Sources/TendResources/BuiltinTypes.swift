@@ -6,6 +6,8 @@ public enum BuiltinTypes {
         AptPackage(), BrewPackage(), PipPackage(), PipxPackage(), FileResource(), DirectoryResource(),
         SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
         SshKeyResource(), ScriptResource(), ShellHookResource(),
+        LineInFileResource(), BlockInFileResource(), IniSettingResource(), JsonSettingResource(),
+        SshConfigHostResource(), KnownHostsResource(), HostsEntryResource(),
     ]
 
     public static let registry = TypeRegistry(all)
