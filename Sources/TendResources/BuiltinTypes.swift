@@ -6,6 +6,8 @@ public enum BuiltinTypes {
         AptPackage(), BrewPackage(), PipPackage(), PipxPackage(), FileResource(), DirectoryResource(),
         SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
         SshKeyResource(), ScriptResource(), ShellHookResource(),
+        LoginShellResource(), GroupMembershipResource(), TimezoneResource(),
+        SystemdUserUnitResource(), GsettingsResource(), DconfResource(),
     ]
 
     public static let registry = TypeRegistry(all)

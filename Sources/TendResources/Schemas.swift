@@ -6,7 +6,8 @@ public enum BuiltinSchemas {
         apt, brew, pip, pipx, file, directory, symlink, alias, path, env, gitConfig, gitClone, sshKey, script,
     ]
 
-    public static var catalog: SchemaCatalog { SchemaCatalog(all) }
+    /// Every type a config may name: these and the types that keep their schema in their own file.
+    public static var catalog: SchemaCatalog { BuiltinTypes.registry.catalog }
 
     static let apt = TypeSchema(
         name: "apt", summary: "a Debian or Ubuntu package, installed with apt-get",
