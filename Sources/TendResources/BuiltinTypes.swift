@@ -7,7 +7,7 @@ public enum BuiltinTypes {
         SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
         SshKeyResource(), ScriptResource(), ShellHookResource(),
         LoginShellResource(), GroupMembershipResource(), TimezoneResource(),
-        SystemdUserUnitResource(), GsettingsResource(), DconfResource(),
+        SystemdUserUnitResource(), GsettingsResource(), DconfResource(), MacDefaultsResource(),
     ]
 
     public static let registry = TypeRegistry(all)
