@@ -8,6 +8,7 @@ public enum BuiltinTypes {
         SshKeyResource(), ScriptResource(), ShellHookResource(),
         LoginShellResource(), GroupMembershipResource(), TimezoneResource(),
         SystemdUserUnitResource(), GsettingsResource(), DconfResource(), MacDefaultsResource(),
+        LaunchdAgentResource(),
     ]
 
     public static let registry = TypeRegistry(all)
