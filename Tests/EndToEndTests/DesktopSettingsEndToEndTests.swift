@@ -98,6 +98,17 @@ import TendTestSupport
     }
 
     @Test(.enabled(if: unavailableReason == nil, "\(unavailableReason ?? "")"))
+    func aSchemaThatIsNotInstalledFailsThePlan() async throws {
+        let home = try TemporaryHome(prefix: "tend-desktop")
+        let tend = TendBinary(home: home)
+        try home.write("tend.yaml", "tend: 1\nresources:\n  - {type: gsettings, key: org.example.not-installed.size, value: \"1\"}\n")
+        let plan = try await tend.run(["plan"])
+        #expect(plan.status == 1)
+        #expect((plan.stdout + plan.stderr).contains("gsettings org.example.not-installed.size: schema org.example.not-installed is not installed"),
+                "\(plan.stdout)\(plan.stderr)")
+    }
+
+    @Test(.enabled(if: unavailableReason == nil, "\(unavailableReason ?? "")"))
     func withoutASessionBusTheFailureSaysSo() async throws {
         let home = try TemporaryHome(prefix: "tend-desktop")
         let tend = TendBinary(home: home)

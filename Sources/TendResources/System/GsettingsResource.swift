@@ -116,6 +116,13 @@ public struct GsettingsResource: ApplyingResourceType {
         return values
     }
 
+    /// A schema that is not installed, or a key it does not have, is a plan problem: gsettings would refuse it.
+    public func planProblems(_ resource: ResourceSpec, observation: Observation?, host: Machine) -> [ValueProblem] {
+        guard let observation, !observation.exists, let note = observation.note else { return [] }
+        return [ValueProblem("key", "gsettings \(Self.key(of: resource)): \(note)",
+                             hint: "install the application that ships the schema; 'gsettings list-schemas' lists those installed")]
+    }
+
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let key = Self.key(of: resource)

@@ -53,7 +53,9 @@ public struct LoginShellResource: ApplyingResourceType {
     /// Why `shell` cannot be a login shell here, or nil; `validate` and apply ask the same.
     static func shellProblem(_ shell: String, files: FileSystem) -> String? {
         guard shell.hasPrefix("/") else { return "login shell '\(shell)' is not an absolute path" }
-        guard let bytes = files.read(shellsPath) else { return "cannot read \(shellsPath) to check login shell '\(shell)'" }
+        guard let bytes = try? RegularFileReader.read(shellsPath, limit: AccountDatabase.limit) else {
+            return "cannot read \(shellsPath) to check login shell '\(shell)'"
+        }
         let listed = String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { line in
             line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                 .split(separator: " ").first.map(String.init) == shell

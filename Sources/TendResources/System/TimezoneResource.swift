@@ -77,8 +77,9 @@ public struct TimezoneResource: ApplyingResourceType {
         if let target = files.readLink(localtimePath), let range = target.range(of: "zoneinfo/") {
             linked = String(target[range.upperBound...])
         }
-        let fileName = files.readText(timezonePath).map { text in
-            String(text.split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
+        // A zone name is short; anything longer than a page is not one, and is not read whole.
+        let fileName = (try? RegularFileReader.read(timezonePath, limit: 4096)).map { bytes in
+            String(String(decoding: bytes, as: UTF8.self).split(separator: "\n").first ?? "").trimmingCharacters(in: .whitespaces)
         }
         return (linked ?? fileName, fileName)
     }
