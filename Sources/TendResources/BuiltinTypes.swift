@@ -8,6 +8,9 @@ public enum BuiltinTypes {
         SshKeyResource(), ScriptResource(), ShellHookResource(),
         LineInFileResource(), BlockInFileResource(), IniSettingResource(), JsonSettingResource(),
         SshConfigHostResource(), KnownHostsResource(), HostsEntryResource(),
+        LoginShellResource(), GroupMembershipResource(), TimezoneResource(),
+        SystemdUserUnitResource(), GsettingsResource(), DconfResource(), MacDefaultsResource(),
+        LaunchdAgentResource(),
     ]
 
     public static let registry = TypeRegistry(all)

@@ -8,7 +8,8 @@ public enum BuiltinSchemas {
         BuiltinTypes.registry.all.filter { !($0 is any ImpliedResourceType) }.map(\.schema)
     }
 
-    public static var catalog: SchemaCatalog { SchemaCatalog(all) }
+    /// Every type a config may name: these and the types that keep their schema in their own file.
+    public static var catalog: SchemaCatalog { BuiltinTypes.registry.catalog }
 
     static let apt = TypeSchema(
         name: "apt", summary: "a Debian or Ubuntu package, installed with apt-get",
