@@ -32,9 +32,10 @@ public final class SSHConnection: Sendable {
         return argv
     }
 
-    /// Opens the master connection; returns when ssh has authenticated and gone to the background.
+    /// Opens the master connection; returns when ssh has authenticated and gone to the background. It ends at
+    /// `close`, or by itself after five idle minutes should this process die before closing it.
     public func open() async throws(FleetError) {
-        let argv = options + ["-o", "ControlMaster=yes", "-o", "ControlPersist=yes", "-f", "-N", "--",
+        let argv = options + ["-o", "ControlMaster=yes", "-o", "ControlPersist=300", "-f", "-N", "--",
                               destination.target]
         let result: CommandResult
         do {
