@@ -230,4 +230,26 @@ struct FleetSSHTests {
         #expect(refused.stdout.contains("no tend"))
         #expect(refused.stdout.contains("run 'tend fleet bootstrap u0'"))
     }
+
+    /// A host whose tend is another version is refused before anything is shipped, with the way out.
+    @Test func anotherTendVersionOnTheHostIsRefusedWithAHint() async throws {
+        let fleet = try await SSHFleet(users: 1)
+        let user = fleet.users[0]
+        for directory in [".local", ".local/bin"] {
+            mkdir(user.home + "/" + directory, 0o755)
+            try user.own(user.home + "/" + directory)
+        }
+        let old = user.home + "/.local/bin/tend"
+        try Data("#!/bin/sh\necho 0.0.1\n".utf8).write(to: URL(fileURLWithPath: old))
+        chmod(old, 0o755)
+        try user.own(old)
+        try fleet.workspace.write("config/tend.yaml", Self.config)
+        try fleet.writeInventory()
+        let run = try await fleet.fleet(["apply"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("the host has tend 0.0.1, this is tend "), "\(run.stdout)")
+        #expect(run.stdout.contains("run 'tend fleet bootstrap u0'"))
+        #expect(!FileManager.default.fileExists(atPath: user.home + "/.local/share/tend/fleet"))
+        #expect(fleet.read(user, "fleet/greeting.txt") == nil)
+    }
 }

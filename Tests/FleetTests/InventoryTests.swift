@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TendCore
+import TendTestSupport
 @testable import TendFleet
 
 @Suite struct InventoryTests {
@@ -80,5 +81,15 @@ import TendCore
         let result = InventoryLoader().load(path: "/nonexistent/fleet.yaml")
         #expect(result.inventory == nil)
         #expect(result.diagnostics.first?.message == "inventory '/nonexistent/fleet.yaml' not found")
+    }
+}
+
+@Suite struct FleetHelpTests {
+    @Test(arguments: ["fleet", "fleet plan", "fleet apply", "fleet bootstrap"])
+    func everyFleetCommandHasHelpWithExamples(_ command: String) async throws {
+        let tend = try BuiltTend(home: try TemporaryHome())
+        let output = try await tend.run(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("Examples:"), "\(command) --help has no examples")
     }
 }

@@ -12,6 +12,10 @@ struct FleetBootstrapCommand: AsyncParsableCommand {
         HOST is a host of the inventory, or user@host[:port] or an ssh alias. The copy's SHA-256 is checked \
         on the host before it is moved into place; a host of another system or architecture is told how to \
         get tend instead.
+
+        Examples:
+          tend fleet bootstrap web1
+          tend fleet bootstrap deploy@10.0.0.5:2222 --path /usr/local/bin/tend
         """
     )
 

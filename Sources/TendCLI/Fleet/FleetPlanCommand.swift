@@ -9,6 +9,10 @@ struct FleetPlanCommand: AsyncParsableCommand {
         discussion: """
         Checks the config here for every selected host (with its variables and groups), ships it, and runs \
         'tend plan' there. Exit status: 0 when every host answered, 1 when any failed or was unreachable.
+
+        Examples:
+          tend fleet plan
+          tend fleet plan -i fleet.yaml -c tend.yaml --hosts laptops
         """
     )
 
