@@ -21,8 +21,9 @@ public struct FleetBundle: Sendable {
     public let byteCount: Int
 
     /// Reads the directory of `configPath` (absolute). `.git` directories and links are left out (a link's
-    /// target may not exist on the host).
-    public init(configPath: String) throws(FleetError) {
+    /// target may not exist on the host), and so are the absolute paths in `excluding` (the inventory: the
+    /// hosts need not know each other).
+    public init(configPath: String, excluding: Set<String> = []) throws(FleetError) {
         let directory = PathNormalizer.directory(of: configPath)
         self.directory = directory
         configName = String(configPath.dropFirst(directory.count + 1))
@@ -40,6 +41,7 @@ public struct FleetBundle: Sendable {
             }
             for name in names where name != ".git" && name != Self.hostFileName {
                 let path = relative.isEmpty ? name : relative + "/" + name
+                if excluding.contains(directory + "/" + path) { continue }
                 var status = stat()
                 guard lstat(directory + "/" + path, &status) == 0 else { continue }
                 switch status.st_mode & S_IFMT {

@@ -161,7 +161,7 @@ struct FleetSSHTests {
         #expect(second.status == 1)
         #expect(second.stdout.contains("another tend is applying with the state"), "\(second.stdout)")
 
-        try await SystemProcessRunner(useSudo: false).checked(Command(["sh", "-c", "echo go > \"$1\"", "sh", release],
+        _ = try await SystemProcessRunner(useSudo: false).checked(Command(["sh", "-c", "echo go > \"$1\"", "sh", release],
                                                                       timeout: 600))
         first.waitUntilExit()
         #expect(first.terminationStatus == 0, "\(fleet.workspaceOutput())")

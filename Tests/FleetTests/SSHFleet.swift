@@ -52,7 +52,7 @@ final class SSHFleet: @unchecked Sendable {
         let key = directory.path + "/client/id_ed25519"
         mkdir(directory.path + "/client", 0o700)
         let runner = SystemProcessRunner(useSudo: false)
-        try await runner.checked(Command(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tend-fleet-test",
+        _ = try await runner.checked(Command(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tend-fleet-test",
                                           "-f", key], timeout: 60))
         let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8)
         sshConfig = try directory.write("client/ssh_config", """

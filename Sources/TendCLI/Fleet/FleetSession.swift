@@ -31,7 +31,9 @@ struct FleetSession {
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw CommandFailure("config file '\(options.configPath())' not found; pass one with -c FILE")
         }
-        let bundle = try context.run { try FleetBundle(configPath: configPath) }
+        let inventoryPath = PathNormalizer.absolute(fleet.inventory, home: context.host.facts.home,
+                                                    base: FileManager.default.currentDirectoryPath)
+        let bundle = try context.run { try FleetBundle(configPath: configPath, excluding: [inventoryPath]) }
         var failed = false
         let loader = ConfigLoader(catalog: context.engine.registry.catalog, host: context.host.facts)
         // The config is checked here once per host, with that host's variables and groups: a variable only the
