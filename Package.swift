@@ -24,10 +24,11 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "TendResources", dependencies: ["TendCore"], exclude: ["README.md"]),
+        .target(name: "TendFleet", dependencies: ["TendCore"], exclude: ["README.md"]),
         .target(
             name: "TendCLI",
             dependencies: [
-                "TendCore", "TendResources",
+                "TendCore", "TendResources", "TendFleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -43,6 +44,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TendCLITests", dependencies: ["TendCLI", "TendResources", "TendTestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["TendFleet", "TendTestSupport", "tend"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["tend", "TendTestSupport"],

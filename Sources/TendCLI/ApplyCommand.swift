@@ -26,6 +26,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
     @OptionGroup var stateOptions: StateOptions
 
+    @Option(help: ArgumentHelp("How progress is shown: text, or json (one JSON object per line per event on "
+                               + "standard output; the rest goes to standard error).", valueName: "format"))
+    var progress: ProgressFormat = .text
+
     @Argument(help: ArgumentHelp("A plan saved by 'tend plan --out FILE', to apply exactly.", valueName: "planfile"))
     var planFile: String?
 
@@ -49,6 +53,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         var runner = ApplyRunner(options: options, run: run, state: stateOptions, command: "tend apply")
         runner.approved = saved != nil
+        runner.jsonProgress = progress == .json
         if let saved {
             try await runner.execute { _ in .savedPlan(saved) }
         } else {

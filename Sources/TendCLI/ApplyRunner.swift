@@ -11,6 +11,8 @@ struct ApplyRunner {
 
     /// A saved plan was approved when it was made: applying it asks nothing.
     var approved = false
+    /// `--progress json`: events as JSON lines on standard output, text for people on standard error.
+    var jsonProgress = false
 
     @discardableResult
     func execute(mode: (Machine) throws -> ApplySession.Mode) async throws -> ApplySession.Outcome {
@@ -18,9 +20,16 @@ struct ApplyRunner {
             throw ValidationError("\(command) changes this machine; without a terminal to ask on, pass --yes")
         }
         let color = options.color(for: .standardOutput)
-        let progress: any ApplyProgress & ProgressFlushing = Terminal.isTerminal(.standardOutput)
-            ? LiveProgress(color: color, verbose: run.verbose)
-            : PlainProgress(verbose: run.verbose)
+        let events = jsonProgress ? JSONLinesProgress() : nil
+        let text: Terminal.Stream = events == nil ? .standardOutput : .standardError
+        let progress: any ApplyProgress & ProgressFlushing
+        if let events {
+            progress = events
+        } else if Terminal.isTerminal(.standardOutput) {
+            progress = LiveProgress(color: color, verbose: run.verbose)
+        } else {
+            progress = PlainProgress(verbose: run.verbose)
+        }
         let facts = HostFacts.current()
         var live: (@Sendable (Command, SystemProcessRunner.Stream, [UInt8]) -> Void)?
         if run.verbose {
@@ -46,16 +55,18 @@ struct ApplyRunner {
                          lock: StateLock(statePath: statePath), lockTimeout: run.lockTimeout, jobs: run.jobs,
                          progress: progress, stop: stop,
                          interaction: ConsoleInteraction(autoApprove: run.yes, color: color, home: context.host.home,
-                                                         partial: partial, destroying: isDestroy),
+                                                         partial: partial, destroying: isDestroy, events: events),
                          command: command)
         }
         let outcome = try await context.run { try await session.run(config: config, mode: mode) }
         progress.flush()
+        if case .nothingToDo(let plan) = outcome { events?.planned(plan) }
+        events?.result(outcome)
         switch outcome {
         case .nothingToDo(let plan):
-            Terminal.write(PlanTextRenderer(home: context.host.home, partial: partial).render(plan))
+            Terminal.write(PlanTextRenderer(home: context.host.home, partial: partial).render(plan), to: text)
         case .declined:
-            Terminal.write("Nothing was changed.\n")
+            Terminal.write("Nothing was changed.\n", to: text)
             throw ExitCode(1)
         case .applied(_, let summary, let runID):
             for address in summary.order {
@@ -68,7 +79,7 @@ struct ApplyRunner {
             for problem in summary.stateProblems { Terminal.write("state: \(problem)\n", to: .standardError) }
             let line = isDestroy ? summary.summaryLine.replacingOccurrences(of: "Apply ", with: "Destroy ")
                 : summary.summaryLine
-            Terminal.write(line + " (run \(runID); 'tend report' shows it)\n")
+            Terminal.write(line + " (run \(runID); 'tend report' shows it)\n", to: text)
             if summary.interrupted { throw ExitCode(130) }
             if !summary.succeeded { throw ExitCode(1) }
         }
@@ -91,9 +102,13 @@ struct ConsoleInteraction: ApplyInteraction {
     var partial = false
     /// A destroy asks about destroying, not applying.
     var destroying = false
+    /// With `--progress json` the plan is an event, and its text goes to standard error.
+    var events: JSONLinesProgress?
 
     func review(_ plan: Plan) async -> Bool {
-        Terminal.write(PlanTextRenderer(color: color, home: home, partial: partial).render(plan))
+        events?.planned(plan)
+        Terminal.write(PlanTextRenderer(color: color, home: home, partial: partial).render(plan),
+                       to: events == nil ? .standardOutput : .standardError)
         if autoApprove { return true }
         Terminal.write(destroying ? "\nDestroy these resources? Only 'yes' is accepted: "
                                   : "\nApply these changes? Only 'yes' is accepted: ")

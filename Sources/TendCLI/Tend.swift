@@ -30,7 +30,8 @@ public struct Tend: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StateCommand.self,
             HistoryCommand.self, ReportCommand.self, RecoverCommand.self, BackupsCommand.self, TypesCommand.self,
-            SchemaCommand.self, DoctorCommand.self, ImportCommand.self, InitCommand.self, ManualCommand.self,
+            SchemaCommand.self, DoctorCommand.self, ImportCommand.self, InitCommand.self, FleetCommand.self,
+            ManualCommand.self,
         ]
     )
 

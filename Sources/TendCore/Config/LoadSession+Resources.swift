@@ -341,7 +341,7 @@ extension LoadSession {
 
     private func decodeWhen(_ node: Node, _ file: LoadedFile) -> WhenCondition? {
         guard let pairs = node.mapping else {
-            error("'when' must be a mapping (os, distro, arch, hostname, env), found \(node.kindDescription)", file,
+            error("'when' must be a mapping (os, distro, arch, hostname, env, group), found \(node.kindDescription)", file,
                   node.mark, hint: "when: { os: linux }")
             return nil
         }
@@ -352,6 +352,8 @@ extension LoadSession {
             case "os", "distro", "arch", "hostname":
                 let values = stringItems(pair.value, file, what: "when.\(name)").map(\.text)
                 condition.facts[name] = values
+            case "group":
+                condition.groups += stringItems(pair.value, file, what: "when.group").map(\.text)
             case "env":
                 if let envPairs = pair.value.mapping {
                     for envPair in envPairs {
@@ -364,7 +366,7 @@ extension LoadSession {
                 }
             default:
                 error("unknown condition '\(name)' in 'when'" + Suggestion.phrase(for: name, in: MetaParameters.whenKeys),
-                      file, pair.key.mark, hint: "when takes os, distro, arch, hostname and env")
+                      file, pair.key.mark, hint: "when takes os, distro, arch, hostname, env and group")
             }
         }
         return condition

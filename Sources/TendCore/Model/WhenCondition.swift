@@ -6,6 +6,12 @@ public struct WhenCondition: Sendable, Hashable {
     public var environment: [String: String] = [:]
     /// Environment variables that must be set (to anything non-empty).
     public var environmentSet: [String] = []
+    /// Fleet groups, any of which the host must belong to (`when: {group: laptops}`); empty: no condition.
+    public var groups: [String] = []
+
+    /// The variable through which `tend fleet` tells the tend on a host which inventory groups it is in
+    /// (comma-separated); a host outside any fleet is in no group.
+    public static let groupsVariable = "TEND_FLEET_GROUPS"
 
     public init() {}
 
@@ -27,6 +33,10 @@ public struct WhenCondition: Sendable, Hashable {
         }
         for (name, value) in environment where host.environment[name] != value { return false }
         for name in environmentSet where (host.environment[name] ?? "").isEmpty { return false }
+        if !groups.isEmpty {
+            let member = Set((host.environment[Self.groupsVariable] ?? "").split(separator: ",").map(String.init))
+            if !groups.contains(where: member.contains) { return false }
+        }
         return true
     }
 }

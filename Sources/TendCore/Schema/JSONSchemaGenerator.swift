@@ -146,8 +146,9 @@ public struct JSONSchemaGenerator: Sendable {
             "distro": "the Linux distribution's ID from /etc/os-release, such as `debian` or `ubuntu`",
             "arch": "the machine architecture as `uname -m` prints it: `x86_64`, `aarch64`, `arm64`",
             "hostname": "the host's name; one value or a list, any of which matches",
+            "group": "a group of the fleet inventory (fleet.yaml) the host is in; one value or a list, any of which matches",
         ]
-        var properties: [(String, JSON)] = ["os", "distro", "arch", "hostname"].map { name in
+        var properties: [(String, JSON)] = ["os", "distro", "arch", "hostname", "group"].map { name in
             guard let values = suggested[name] else {
                 return (name, described(summaries[name]!, [("$ref", .string("#/$defs/scalarList"))]))
             }

@@ -3,7 +3,7 @@ public enum MetaParameters {
     public static let names: [String] = ["type", "id", "dependsOn", "when", "ensure", "tags", "sensitive", "retry", "timeout", "keep"]
     /// The sugar key of package types.
     public static let packageList = "packages"
-    public static let whenKeys: [String] = ["os", "distro", "arch", "hostname", "env"]
+    public static let whenKeys: [String] = ["os", "distro", "arch", "hostname", "env", "group"]
     public static let retryKeys: [String] = ["attempts", "backoff"]
     public static let ensureValues: [String] = ["present", "absent"]
 
@@ -11,7 +11,7 @@ public enum MetaParameters {
         "type": "the resource type",
         "id": "overrides the key in the resource's address",
         "dependsOn": "addresses of resources to apply first",
-        "when": "apply only on hosts that match (os, distro, arch, hostname, env)",
+        "when": "apply only on hosts that match (os, distro, arch, hostname, env, fleet group)",
         "ensure": "present (default) or absent",
         "tags": "labels for --tag",
         "sensitive": "names of parameters never shown or stored in clear",
