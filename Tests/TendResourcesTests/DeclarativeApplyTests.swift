@@ -88,4 +88,19 @@ import TendTestSupport
         #expect(failure.message.contains("starts with '-'"))
         #expect(runner.commands.isEmpty)
     }
+
+    @Test func sensitiveValuesStayOutOfTheShownCommand() async throws {
+        let runner = ScriptedProcessRunner([.init(prefix: ["touch"]), .init(prefix: ["ls"], stdout: "a\n")])
+        let home = try TemporaryHome()
+        let text = DeclarativeLoaderTests.valid
+            .replacingOccurrences(of: "    summary: not listed, so only used at create",
+                                  with: "    summary: a token\n    sensitive: true")
+            .replacingOccurrences(of: "argv: [touch, --,", with: "argv: [touch, {if: note, then: [\"--token={{note}}\"]}, --,")
+        var create = request("a", .create)
+        create.resource.parameters["note"] = .string("s3cret")
+        _ = try await type(text).apply([create], context: ApplyContext(host: home.host(runner: runner), backups: nil))
+        let touch = try #require(runner.commands.first { $0.arguments[0] == "touch" })
+        #expect(touch.arguments.contains("--token=s3cret"))
+        #expect(!touch.description.contains("s3cret") && touch.hidesOutput)
+    }
 }
