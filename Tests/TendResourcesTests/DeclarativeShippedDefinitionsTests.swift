@@ -33,6 +33,20 @@ import TendTestSupport
         #expect(library.parseCount == ShippedDefinitions.all.count)
     }
 
+    /// `tend types NAME` shows the example as a resource to copy: it must be one a config accepts.
+    @Test func everyShippedExampleIsAValidResource() throws {
+        let catalog = DeclarativeTypes.shippedRegistry.catalog
+        for name in ShippedDefinitions.all.keys.sorted() {
+            let schema = try #require(catalog[name], "\(name) does not load")
+            let body = schema.example.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+            let text = "tend: 1\nresources:\n" + body.joined(separator: "\n") + "\n"
+            let result = ConfigLoader(catalog: catalog, host: fixedHost, workingDirectory: "/work")
+                .load(text: text, path: "\(name)-example.yaml")
+            #expect(result.diagnostics.isEmpty, "example of \(name): \(result.diagnostics.map(\.message))")
+            #expect(result.config?.resources.contains { $0.type == name } == true, "the example of \(name) has no \(name)")
+        }
+    }
+
     /// A definition's text round-trips through the generator's raw string literal, quotes and backslashes too.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3 for the generator"))
     func generatorKeepsEveryByte() throws {
