@@ -10,9 +10,9 @@ extension CommandContext {
         guard !first.plugins.isEmpty, !engineBox.pluginsLoaded else { return first }
         engineBox.pluginsLoaded = true
         let environment = ProcessInfo.processInfo.environment
-        let loaded = PluginTypes.load(first.plugins, known: Set(engine.registry.types.keys), environment: environment,
+        let loaded = PluginTypes.load(first.plugins, known: Set(engine.registry.types.keys).union(engine.registry.libraryNames), environment: environment,
                                       home: host.home, limits: .from(environment: environment))
-        engineBox.engine.registry = TypeRegistry(engine.registry.all + loaded.types)
+        engineBox.engine.registry = TypeRegistry(engine.registry.builtins + loaded.types, library: engine.registry.library)
         var result = engine.loadConfig(path: path)
         if !loaded.diagnostics.isEmpty {
             // A type the config uses may be one the broken plugin would have served: say so where it is named.
@@ -28,6 +28,6 @@ extension CommandContext {
 
     /// The schemas of the plugin types registered so far, for `tend types` and `tend schema`.
     var pluginSchemas: [TypeSchema] {
-        engine.registry.all.compactMap { ($0 as? PluginResourceType)?.schema }
+        engine.registry.builtins.compactMap { ($0 as? PluginResourceType)?.schema }
     }
 }

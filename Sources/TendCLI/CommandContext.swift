@@ -3,7 +3,7 @@ import Foundation
 import TendCore
 import TendResources
 
-/// What a command that works on the host needs: the machine, the engine over the built-in types, and one way
+/// What a command that works on the host needs: the machine, the engine over every type, and one way
 /// to report errors (a message on standard error, exit 1, never a stack trace).
 struct CommandContext {
     /// Nil for commands that read no config (history, report, state).
@@ -19,7 +19,8 @@ struct CommandContext {
         let host = Machine(facts: facts, runner: runner ?? SystemProcessRunner(baseEnvironment: facts.environment),
                            isRoot: geteuid() == 0)
         self.host = host
-        self.engineBox = EngineBox(Engine(registry: BuiltinTypes.registry, host: host))
+        // Declarative types are only named here; each definition is read when a config uses its type.
+        self.engineBox = EngineBox(Engine(registry: DeclarativeTypes.registry(configHome: host.configHome), host: host))
     }
 
     /// The config, after printing its diagnostics; nil when it has errors.
@@ -28,7 +29,15 @@ struct CommandContext {
         let path = options.configPath()
         let result = loadConfigResult(path: path)
         if !result.diagnostics.isEmpty {
-            let renderer = DiagnosticRenderer(sources: result.sources, color: options.color(for: .standardError))
+            // A declarative type's definition is not a config file: its lines are read here, for the caret.
+            var sources = result.sources
+            let files = Set(result.diagnostics.compactMap(\.location?.file))
+            for file in files where sources[file] == nil && file.hasPrefix("/") {
+                if let bytes = try? RegularFileReader.read(file, limit: RegularFileReader.configLimit) {
+                    sources[file] = String(decoding: bytes, as: UTF8.self)
+                }
+            }
+            let renderer = DiagnosticRenderer(sources: sources, color: options.color(for: .standardError))
             Terminal.write(renderer.render(result.diagnostics), to: .standardError)
             let errors = result.diagnostics.filter { $0.severity == .error }.count
             if errors > 0 {

@@ -27,7 +27,10 @@ struct SchemaCommand: ParsableCommand {
     var included = false
 
     func run() throws {
-        let catalog = SchemaCatalog(BuiltinSchemas.all + PluginSchemaLoader.schemas(options))
+        // Every type: the Swift ones, the shipped definitions, the user's own (a broken one is left out), and the
+        // types of the plugins of the config given with -c.
+        let registry = DeclarativeTypes.registry()
+        let catalog = SchemaCatalog(registry.builtinSchemas + PluginSchemaLoader.schemas(options), library: registry.library)
         Terminal.write(JSONSchemaGenerator(catalog: catalog).generate(included: included).pretty + "\n")
     }
 }

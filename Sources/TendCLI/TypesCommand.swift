@@ -8,6 +8,9 @@ struct TypesCommand: ParsableCommand {
         commandName: "types",
         abstract: "List the resource types, or describe one.",
         discussion: """
+        Lists the built-in types, the shipped definitions and your own, which are read from \
+        ~/.config/tend/types/ (or $XDG_CONFIG_HOME/tend/types/). A broken definition is listed with its error.
+
         Examples:
           tend types            every type with a one-line description
           tend types file       the parameters of 'file', with defaults and an example
@@ -21,16 +24,31 @@ struct TypesCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        let schemas = BuiltinSchemas.all + PluginSchemaLoader.schemas(options)
-        let catalog = SchemaCatalog(schemas)
+        let registry = DeclarativeTypes.registry()
+        let library = registry.library as? DefinitionLibrary
+        let pluginSchemas = PluginSchemaLoader.schemas(options)
         guard let name = type else {
-            Terminal.write(TypeDocumentation.list(schemas))
+            Terminal.write(TypeDocumentation.list(registry, plugins: pluginSchemas))
             return
         }
+        let catalog = SchemaCatalog(registry.builtinSchemas + pluginSchemas, library: registry.library)
         guard let schema = catalog[name] else {
+            let problems = catalog.definitionProblems(name)
+            if !problems.isEmpty {
+                throw CommandFailure("the definition of type '\(name)' has errors:\n"
+                                     + problems.map(TypeDocumentation.line).joined(separator: "\n"))
+            }
             throw ValidationError("unknown type '\(name)'" + Suggestion.phrase(for: name, in: catalog.names)
                                   + "; run 'tend types' to list them")
         }
-        Terminal.write(TypeDocumentation.describe(schema))
+        var text = TypeDocumentation.describe(schema)
+        if let declarative = registry[name] as? DeclarativeType {
+            text += TypeDocumentation.describe(declarative, origin: library?.origin(of: name))
+        } else if pluginSchemas.contains(where: { $0.name == name }) {
+            text += "\nOrigin: plugin (named by the config's 'plugins:')\n"
+        } else {
+            text += "\nOrigin: built-in\n"
+        }
+        Terminal.write(text)
     }
 }
