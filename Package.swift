@@ -24,10 +24,13 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "TendResources", dependencies: ["TendCore"], exclude: ["README.md"]),
+        // libpq's header only (no pkgConfig, so no -lpq): TendReport dlopen's libpq when a report URL is set.
+        .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "TendReport", dependencies: ["TendCore", "CPostgres"], exclude: ["README.md"]),
         .target(
             name: "TendCLI",
             dependencies: [
-                "TendCore", "TendResources",
+                "TendCore", "TendResources", "TendReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -42,6 +45,7 @@ let package = Package(
             dependencies: ["TendResources", "TendTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "ReportTests", dependencies: ["tend", "TendReport", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendCLITests", dependencies: ["TendCLI", "TendResources", "TendTestSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -30,7 +30,7 @@ public struct Tend: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, StateCommand.self,
             HistoryCommand.self, ReportCommand.self, RecoverCommand.self, BackupsCommand.self, TypesCommand.self,
-            SchemaCommand.self, DoctorCommand.self, ManualCommand.self,
+            SchemaCommand.self, DoctorCommand.self, ManualCommand.self, FleetReportGroup.self,
         ]
     )
 

@@ -20,7 +20,7 @@ public struct ConfigLoader: Sendable {
         + "'resources:' list; 'tend types' lists the resource types and 'tend types TYPE' shows an example of one"
 
     public static let formatVersion = 1
-    static let topLevelKeys = ["tend", "include", "vars", "resources", "plugins"]
+    static let topLevelKeys = ["tend", "include", "vars", "resources", "plugins", "report_to"]
 
     public var catalog: SchemaCatalog
     public var host: HostFacts
@@ -87,6 +87,7 @@ final class LoadSession: @unchecked Sendable {
     var rawVariables: [(name: String, node: Node, file: LoadedFile)] = []
     var rawResources: [RawResource] = []
     var pluginPaths: [String] = []
+    var reportTo: String?
     var variables: [String: Value] = [:]
     /// Variables being resolved, outermost first: the path of a loop between them.
     var resolvingVariables: [String] = []
@@ -123,6 +124,7 @@ final class LoadSession: @unchecked Sendable {
                             digest: digest.finish(),
                             variables: variables, allResources: resources, plugins: pluginPaths)
             config?.dependencyGraph = dependencyGraph
+            config?.reportTo = reportTo
         }
         return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources)
     }
@@ -282,9 +284,18 @@ final class LoadSession: @unchecked Sendable {
                     pluginPaths.append(PathNormalizer.absolute(item.text, home: host.home,
                                                                base: PathNormalizer.directory(of: absolutePath)))
                 }
+            case "report_to":
+                // Includes load first: the root file's URL wins over an included one.
+                guard let scalar = pair.value.scalar, !pair.value.isNull,
+                      scalar.value.hasPrefix("postgres://") || scalar.value.hasPrefix("postgresql://") else {
+                    error("'report_to' must be a postgres:// URL", file, pair.value.mark,
+                          hint: "write report_to: postgres://USER@HOST/DATABASE, with the password in ~/.pgpass")
+                    continue
+                }
+                reportTo = scalar.value
             default:
                 error("unknown top-level key '\(key)'" + Suggestion.phrase(for: key, in: ConfigLoader.topLevelKeys),
-                      file, pair.key.mark, hint: "a config has tend, include, vars, resources and plugins")
+                      file, pair.key.mark, hint: "a config has tend, include, vars, resources, plugins and report_to")
             }
         }
         if isRoot && !sawVersion {
