@@ -39,7 +39,7 @@ INSERT INTO tend_report (host_id, run_id, seq, address, operation, status, attem
   FROM generate_series(1, :hosts) h, generate_series(1, :resources) n;
 INSERT INTO tend_plan (host_id, plan_id, planned_at, config_path, pending, pending_count)
   SELECT md5('host' || h), 31, now() - interval '10 minutes', '/home/user/tend.yaml',
-         CASE WHEN h % 10 = 0 THEN '[{"address":"file:~/.bashrc","operation":"update"},{"address":"apt:ripgrep","operation":"create"}]'::jsonb
+         CASE WHEN h % 10 = 0 THEN '[{"address":"file:~/.bashrc","operation":"modify"},{"address":"apt:ripgrep","operation":"create"}]'::jsonb
               ELSE '[]'::jsonb END,
          CASE WHEN h % 10 = 0 THEN 2 ELSE 0 END
   FROM generate_series(1, :hosts) h;

@@ -28,6 +28,11 @@ import TendTestSupport
         let store = try SQLiteStateStore(path: tend.environment["TEND_STATE"]!)
         let newest = try #require(try store.runs(limit: 1).first)
         #expect(newest.status == .converged && newest.endedAt != nil)
+        // 'tend report' still shows the run that changed something; the converged one is there by number.
+        let report = try await tend.run(["report", "--format", "json"])
+        #expect(try JSON.parse(report.stdout)["run"]?["status"]?.stringValue == "succeeded")
+        let byNumber = try await tend.run(["report", "21", "--format", "json"])
+        #expect(try JSON.parse(byNumber.stdout)["run"]?["status"]?.stringValue == "converged")
         // Without a report URL nothing waits for PostgreSQL.
         #expect(try store.outboxCount() == 0)
     }

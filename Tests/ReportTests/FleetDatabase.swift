@@ -5,6 +5,10 @@ import TendTestSupport
 /// A fresh database in the test cluster that `.ci/postgres-test-cluster` starts (`TEND_TEST_POSTGRES_URL`, with
 /// the password in `PGPASSFILE`), and the hosts that report to it: each a temporary HOME with its own state.
 struct FleetDatabase {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
     static let adminURL = ProcessInfo.processInfo.environment["TEND_TEST_POSTGRES_URL"]
     static let available = adminURL != nil && ProcessInfo.processInfo.environment["PGPASSFILE"] != nil
     static let missing = "no test PostgreSQL: run 'eval \"$(.ci/postgres-test-cluster)\"' first (.ci/run does)"
@@ -14,7 +18,7 @@ struct FleetDatabase {
 
     /// Creates `tend_t_<random>` as the test role.
     init() async throws {
-        guard let admin = Self.adminURL else { throw BuiltTendError(message: Self.missing) }
+        guard let admin = Self.adminURL else { throw Failure(description: Self.missing) }
         name = "tend_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         url = String(admin[..<admin.lastIndex(of: "/")!]) + "/" + name
         try await Self.psql(admin, "CREATE DATABASE \(name)")
@@ -39,7 +43,7 @@ struct FleetDatabase {
         let result = try await runner.run(Command(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-Atq", "-d", url, "-c", sql],
                                                   timeout: 60))
         guard result.succeeded else {
-            throw BuiltTendError(message: "psql failed (\(result.status)): \(result.errorOutput)")
+            throw Failure(description: "psql failed (\(result.status)): \(result.errorOutput)")
         }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -83,11 +83,11 @@ struct FleetPostgresTests {
             let isDrifted = row["hostId"]?.stringValue == drifted
             #expect(row["driftCount"]?.intValue == (isDrifted ? 1 : 0))
             if isDrifted {
-                #expect(row["drift"]?.arrayValue?.compactMap(\.stringValue) == ["file:~/motd.txt (update)"])
+                #expect(row["drift"]?.arrayValue?.compactMap(\.stringValue) == ["file:~/motd.txt (modify)"])
             }
         }
         let text = try await hosts[0].run(["fleet", "status"])
-        #expect(text.stdout.contains("pending  file:~/motd.txt (update)"))
+        #expect(text.stdout.contains("pending  file:~/motd.txt (modify)"))
         #expect(text.stdout.contains("3 hosts: 1 with drift, 0 with failed changes."))
 
         // Converging the host clears its drift.

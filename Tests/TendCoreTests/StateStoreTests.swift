@@ -391,7 +391,7 @@ func deadPID() throws -> Int32 {
         let directory = try TemporaryHome(prefix: "tend-state")
         let store = try SQLiteStateStore(path: directory.path + "/state.db")
         #expect(try store.textForTesting("PRAGMA user_version") == String(SQLiteStateStore.schemaVersion))
-        #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2")
+        #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3")
         try store.checkIntegrity()
     }
 

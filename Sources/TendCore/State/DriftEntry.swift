@@ -1,7 +1,7 @@
 /// One change a plan says is pending on this host, as the fleet sees it: which resource, and what tend would do.
 public struct DriftEntry: Sendable, Hashable {
     public var address: String
-    /// A `ResourceOperation` raw value (create, update, replace, destroy, release).
+    /// A `ResourceOperation` raw value (create, modify, recreate, destroy, release).
     public var operation: String
 
     public init(address: String, operation: String) {
