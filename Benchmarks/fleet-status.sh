@@ -51,7 +51,7 @@ UPDATE tend_host h SET last_run_id = 30, last_run_kind = 'apply', last_run_statu
                              ELSE '[]'::jsonb END,
        failed_count = CASE WHEN right(h.hostname, 4)::int % 50 = 0 THEN 1 ELSE 0 END
   FROM tend_plan p WHERE p.host_id = h.host_id;
-VACUUM ANALYZE;
+VACUUM ANALYZE tend_host, tend_run, tend_report, tend_plan;
 SQL
 echo "generated $hosts hosts x $resources resources in $(( $(date +%s) - start )) s"
 
@@ -65,6 +65,15 @@ measure() {
   done
   printf '%s: ' "$label"; printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "min %d ms, median %d ms, max %d ms (7 runs)\n", a[1], a[int((NR+1)/2)], a[NR]}'
 }
+# The server's share: the status query itself, as tend sends it (psql's own start-up excluded by \timing).
+query="SELECT count(*) FROM (SELECT host_id, hostname, last_seen, last_run_id, last_run_kind, last_run_status,
+  last_run_at, last_converged_at,
+  (SELECT string_agg((d->>'address') || ' (' || (d->>'operation') || ')', E'\\n') FROM jsonb_array_elements(drift) d),
+  drift_count,
+  (SELECT string_agg((f->>'address') || ' (' || (f->>'operation') || ')', E'\\n') FROM jsonb_array_elements(failed_waiting) f),
+  failed_count FROM tend_host ORDER BY hostname, host_id) s;"
+{ echo '\timing on'; for _ in 1 2 3 4 5 6 7; do echo "$query"; done; } | psql -X -q -d "$url" \
+  | grep -E '^Time' | sort -t: -k2 -n | sed -n '4p' | sed 's/^/status query on the server (median of 7): /'
 measure "tend fleet status" "$bin" fleet status --report-url "$url"
 measure "tend fleet status --json" "$bin" fleet status --json --report-url "$url"
 measure "tend fleet history host-0500" "$bin" fleet history host-0500 --report-url "$url"
