@@ -25,10 +25,13 @@ let package = Package(
         ),
         .target(name: "TendResources", dependencies: ["TendCore"], exclude: ["README.md"]),
         .target(name: "TendFleet", dependencies: ["TendCore"], exclude: ["README.md"]),
+        // libpq's header only (no pkgConfig, so no -lpq): TendReport dlopen's libpq when a report URL is set.
+        .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "TendReport", dependencies: ["TendCore", "CPostgres"], exclude: ["README.md"]),
         .target(
             name: "TendCLI",
             dependencies: [
-                "TendCore", "TendResources", "TendFleet",
+                "TendCore", "TendResources", "TendFleet", "TendReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -43,6 +46,7 @@ let package = Package(
             dependencies: ["TendResources", "TendTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "ReportTests", dependencies: ["tend", "TendReport", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendCLITests", dependencies: ["TendCLI", "TendResources", "TendTestSupport"]),
         .testTarget(name: "FleetTests", dependencies: ["TendFleet", "TendTestSupport", "tend"]),
         .testTarget(

@@ -56,7 +56,7 @@ if [ -n "$from_binary" ]; then
   say "Using the built $from_binary"
 elif command -v apt-get >/dev/null 2>&1; then
   missing=()
-  for pkg in libyaml-dev libsqlite3-dev pkg-config; do
+  for pkg in libyaml-dev libsqlite3-dev libpq-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -64,7 +64,7 @@ elif command -v apt-get >/dev/null 2>&1; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   else
-    say "libyaml-dev, libsqlite3-dev and pkg-config are installed"
+    say "libyaml-dev, libsqlite3-dev, libpq-dev and pkg-config are installed"
   fi
 elif command -v brew >/dev/null 2>&1; then
   for pkg in libyaml sqlite pkg-config; do

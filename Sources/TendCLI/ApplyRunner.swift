@@ -50,18 +50,22 @@ struct ApplyRunner {
         if case .destroy = mode { isDestroy = true } else { isDestroy = false }
         var engine = context.engine
         engine.secrets = try context.run { try SecretKeyFile.digest(forState: statePath) }
-        let session = try context.run {
-            ApplySession(engine: engine, store: try state.open(host: context.host),
+        let store = try context.run { try state.open(host: context.host) }
+        let reportURL = FleetReporting.url(config: config, environment: context.host.facts.environment)
+        var session = try context.run {
+            ApplySession(engine: engine, store: store,
                          lock: StateLock(statePath: statePath), lockTimeout: run.lockTimeout, jobs: run.jobs,
                          progress: progress, stop: stop,
                          interaction: ConsoleInteraction(autoApprove: run.yes, color: color, home: context.host.home,
                                                          partial: partial, destroying: isDestroy, events: events),
                          command: command)
         }
+        session.reporting = reportURL != nil
         let outcome = try await context.run { try await session.run(config: config, mode: mode) }
         progress.flush()
         if case .nothingToDo(let plan) = outcome { events?.planned(plan) }
         events?.result(outcome)
+        if let reportURL { FleetReporting.deliver(store: store, url: reportURL) }
         switch outcome {
         case .nothingToDo(let plan):
             Terminal.write(PlanTextRenderer(home: context.host.home, partial: partial).render(plan), to: text)

@@ -89,6 +89,17 @@ struct PlanCommand: AsyncParsableCommand {
             Terminal.write("Saved the plan to \(out); run 'tend apply \(out)' to apply exactly these changes.\n",
                            to: .standardError)
         }
+        // With a report URL the plan's summary (the drift) goes to the fleet: through the outbox, so the state is
+        // opened for writing (and made on first use) only then. A partial plan says nothing of the rest: not sent.
+        if !partial, let url = FleetReporting.url(config: config, environment: context.host.facts.environment) {
+            let writable = try context.run { () -> SQLiteStateStore in
+                let store = try stateOptions.open(host: context.host)
+                try store.enqueuePlanSummary(configPath: config.rootPath, hostname: context.host.facts.hostname,
+                                             drift: plan.changes.map(DriftEntry.init(change:)))
+                return store
+            }
+            FleetReporting.deliver(store: writable, url: url)
+        }
         if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
     }
 }

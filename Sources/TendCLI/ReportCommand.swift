@@ -10,7 +10,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "Show what a run did: each change, its commands, outputs and errors.",
         discussion: """
         Examples:
-          tend report              the last run
+          tend report              the last run that changed something
           tend report 12 --format markdown
           tend report --format html > run.html
         """
@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var stateOptions: StateOptions
 
-    @Argument(help: ArgumentHelp("The run's number, from 'tend history' (default: the last run).", valueName: "run"))
+    @Argument(help: ArgumentHelp("The run's number, from 'tend history' (default: the last run that was not a no-op).", valueName: "run"))
     var runNumber: Int64?
 
     @Option(help: "The output format; html is one self-contained page with a timeline.")
@@ -32,7 +32,10 @@ struct ReportCommand: ParsableCommand {
                 guard let record = try store.run(id: runNumber) else { throw StateError.unknownRun(runNumber) }
                 return record
             }
-            guard let last = try store.runs(limit: 1).first else {
+            // A converged run (an apply with nothing to do) has nothing to report: the last one that acted is
+            // what 'tend report' is asked for; a converged one is still shown by its number.
+            let recent = try store.runs(limit: 100)
+            guard let last = recent.first(where: { $0.status != .converged }) ?? recent.first else {
                 throw CommandFailure("no runs yet: 'tend apply' records each run")
             }
             return last

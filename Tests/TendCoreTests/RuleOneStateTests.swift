@@ -148,7 +148,7 @@ import TendTestSupport
                 VALUES ('file', '~/a', '/home/me/a', 'symlink', NULL, NULL, 511, 1, 1, 'target', 7);
             """)
         let store = try SQLiteStateStore(path: path)
-        #expect(try store.textForTesting("PRAGMA user_version") == "2")
+        #expect(try store.textForTesting("PRAGMA user_version") == String(SQLiteStateStore.schemaVersion))
         let key = try #require(try store.managedResource(Address(type: "ssh-key", key: "~/.ssh/id")))
         #expect(key.keep && key.createdByTend && key.written == nil && key.dependsOn.isEmpty)
         #expect(try store.managedResource(Address(type: "file", key: "~/a"))?.keep == false)

@@ -391,7 +391,7 @@ func deadPID() throws -> Int32 {
         let directory = try TemporaryHome(prefix: "tend-state")
         let store = try SQLiteStateStore(path: directory.path + "/state.db")
         #expect(try store.textForTesting("PRAGMA user_version") == String(SQLiteStateStore.schemaVersion))
-        #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2")
+        #expect(try store.textForTesting("SELECT group_concat(identifier) FROM grdb_migrations") == "v1,v2,v3")
         try store.checkIntegrity()
     }
 
@@ -419,7 +419,7 @@ func deadPID() throws -> Int32 {
         #expect(try reader.managedResources() == [sampleResource(packageB)])
     }
 
-    @Test(arguments: ["PRAGMA user_version = 3", "INSERT INTO grdb_migrations (identifier) VALUES ('v3')"])
+    @Test(arguments: ["PRAGMA user_version = 4", "INSERT INTO grdb_migrations (identifier) VALUES ('v4')"])
     func aStateFromANewerTendIsRefused(sql: String) throws {
         let directory = try TemporaryHome(prefix: "tend-state")
         let path = directory.path + "/state.db"
@@ -431,8 +431,8 @@ func deadPID() throws -> Int32 {
             _ = try SQLiteStateStore(path: path)
         } throws: { error in
             guard case StateError.newerSchema(let where_, let found, let supported) = error else { return false }
-            return where_ == path && found == 3 && supported == SQLiteStateStore.schemaVersion
-                && "\(error)".contains("written by a newer tend (schema 3; this tend reads up to 2); upgrade tend")
+            return where_ == path && found == 4 && supported == SQLiteStateStore.schemaVersion
+                && "\(error)".contains("written by a newer tend (schema 4; this tend reads up to 3); upgrade tend")
         }
     }
 

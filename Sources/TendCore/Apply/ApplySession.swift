@@ -32,6 +32,8 @@ public struct ApplySession: Sendable {
     public var interaction: any ApplyInteraction
     public var retryOverride: RetryPolicy?
     public var command: String
+    /// Whether runs go to the outbox for the fleet's PostgreSQL (`report_to` or `TEND_REPORT_URL` is set).
+    public var reporting = false
 
     public init(engine: Engine, store: any StateStore, lock: StateLock, lockTimeout: Double = 0,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, progress: any ApplyProgress,
@@ -82,7 +84,11 @@ public struct ApplySession: Sendable {
             result = try await destroyPlan(config: config, addresses: addresses, all: all).refusingProblems()
         }
         let plan = result.plan
-        if plan.isEmpty { return .nothingToDo(plan) }
+        if plan.isEmpty {
+            // Every apply counts: one with nothing to do is a converged run, so "last converged at" is known.
+            if case .destroy = mode {} else { try recordConvergedRun(config: config) }
+            return .nothingToDo(plan)
+        }
         if case .savedPlan = mode {} else {
             guard await interaction.review(plan) else { return .declined(plan) }
         }
@@ -107,11 +113,20 @@ public struct ApplySession: Sendable {
             }
         }
         do {
-            try store.finishRun(id: run.id, status: summary.interrupted ? .interrupted : summary.succeeded ? .succeeded : .failed)
+            // What the fleet still sees pending: the plan's changes that did not succeed.
+            let pending = plan.changes.filter { summary.outcomes[$0.address]?.isSuccess != true }
+            try store.finishRun(id: run.id, status: summary.interrupted ? .interrupted : summary.succeeded ? .succeeded : .failed,
+                                drift: reporting ? pending.map(DriftEntry.init(change:)) : nil)
         } catch {
             summary.stateProblems.append("could not record the end of run \(run.id): \(error)")
         }
         return .applied(plan, summary, runID: run.id)
+    }
+
+    private func recordConvergedRun(config: Config) throws {
+        let run = try store.beginRun(kind: .apply, configPath: config.rootPath, configDigest: config.digest,
+                                     pid: getpid(), hostname: engine.host.facts.hostname)
+        try store.finishRun(id: run.id, status: .converged, drift: reporting ? [] : nil)
     }
 
     private static func seconds(_ value: Double) -> String {

@@ -22,7 +22,7 @@ public struct ConfigLoader: Sendable {
         + "'resources:' list; 'tend types' lists the resource types and 'tend types TYPE' shows an example of one"
 
     public static let formatVersion = 1
-    static let topLevelKeys = ["tend", "include", "vars", "resources", "plugins"]
+    static let topLevelKeys = ["tend", "include", "vars", "resources", "plugins", "report_to"]
 
     public var catalog: SchemaCatalog
     public var host: HostFacts
@@ -90,6 +90,7 @@ final class LoadSession: @unchecked Sendable {
     var rawResources: [RawResource] = []
     var pluginPaths: [String] = []
     var pluginReferences: [PluginReference] = []
+    var reportTo: String?
     var variables: [String: Value] = [:]
     /// Variables being resolved, outermost first: the path of a loop between them.
     var resolvingVariables: [String] = []
@@ -126,6 +127,7 @@ final class LoadSession: @unchecked Sendable {
                             digest: digest.finish(),
                             variables: variables, allResources: resources, plugins: pluginPaths)
             config?.dependencyGraph = dependencyGraph
+            config?.reportTo = reportTo
         }
         return ConfigLoadResult(config: config, diagnostics: diagnostics, sources: sources, plugins: pluginReferences)
     }
@@ -287,9 +289,18 @@ final class LoadSession: @unchecked Sendable {
                     pluginReferences.append(PluginReference(path: pluginPaths.last!,
                                                             location: SourceLocation(file: file.name, mark: item.mark)))
                 }
+            case "report_to":
+                // Includes load first: the root file's URL wins over an included one.
+                guard let scalar = pair.value.scalar, !pair.value.isNull,
+                      scalar.value.hasPrefix("postgres://") || scalar.value.hasPrefix("postgresql://") else {
+                    error("'report_to' must be a postgres:// URL", file, pair.value.mark,
+                          hint: "write report_to: postgres://USER@HOST/DATABASE, with the password in ~/.pgpass")
+                    continue
+                }
+                reportTo = scalar.value
             default:
                 error("unknown top-level key '\(key)'" + Suggestion.phrase(for: key, in: ConfigLoader.topLevelKeys),
-                      file, pair.key.mark, hint: "a config has tend, include, vars, resources and plugins")
+                      file, pair.key.mark, hint: "a config has tend, include, vars, resources, plugins and report_to")
             }
         }
         if isRoot && !sawVersion {

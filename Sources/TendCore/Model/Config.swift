@@ -11,6 +11,8 @@ public struct Config: Sendable {
     public var allResources: [ResourceSpec]
     /// Plugin executables named by `plugins:`, as absolute paths.
     public var plugins: [String]
+    /// `report_to:`, the fleet's PostgreSQL URL as written (it may hold a password: never print it unredacted).
+    public var reportTo: String?
     /// The dependency graph over `resources`, as the loader checked it; nil for hand-made configs.
     public var dependencyGraph: DependencyGraph?
 

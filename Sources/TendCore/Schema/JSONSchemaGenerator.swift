@@ -91,6 +91,8 @@ public struct JSONSchemaGenerator: Sendable {
                                    [("type", .array([.string("object"), .string("null")]))])),
                 ("plugins", described("external plugin executables, relative to this file",
                                       [("$ref", .string("#/$defs/scalarList"))])),
+                ("report_to", described("the fleet's PostgreSQL (`postgres://USER@HOST/DATABASE`): every run and plan is reported there; keep the password in ~/.pgpass",
+                                        [("type", .string("string")), ("pattern", .string("^postgres(ql)?://"))])),
                 ("resources", described("what this machine should have", [
                     ("type", .array([.string("array"), .string("null")])),
                     ("items", .object([("$ref", .string("#/$defs/resource"))])),

@@ -2,7 +2,7 @@ internal import GRDB
 
 extension SQLiteStateStore {
     /// The newest schema this tend reads and writes; `PRAGMA user_version` holds the version of a state file.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// One migration per schema version, applied in order; each ends by setting `user_version` to its number.
     /// Never edit a released migration: add the next one.
@@ -122,6 +122,28 @@ extension SQLiteStateStore {
                 CREATE INDEX backup_by_address ON backup (address_type, address_key);
 
                 PRAGMA user_version = 2;
+                """)
+        }
+        // Fleet reporting (report_to): what a run or plan tells PostgreSQL waits in an outbox written in the same
+        // transaction as the run's record, so an offline host loses nothing; the host id names this state in the
+        // fleet, stable across hostname changes.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_outbox (
+                    id         INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: part of the server's key for plans
+                    kind       TEXT NOT NULL CHECK (kind IN ('run', 'plan')),
+                    local_id   INTEGER NOT NULL,                   -- the run id, or this row's id for a plan
+                    payload    TEXT NOT NULL,                      -- JSON object
+                    created_at REAL NOT NULL
+                );
+
+                CREATE TABLE host_identity (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    id        TEXT NOT NULL
+                );
+                INSERT INTO host_identity (singleton, id) VALUES (1, lower(hex(randomblob(16))));
+
+                PRAGMA user_version = 3;
                 """)
         }
         return migrator

@@ -435,13 +435,13 @@ public final class SQLiteStateStore: StateStore {
 
     /// The current time as it reads back from the file: dates are stored as seconds since 1970, and a date
     /// that already went through that conversion survives it unchanged, so a returned record equals the stored one.
-    private static func now() -> Date {
+    static func now() -> Date {
         Date(timeIntervalSince1970: Date().timeIntervalSince1970)
     }
 
     // MARK: Database access
 
-    private func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
         } catch {
@@ -449,7 +449,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    private func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) throws -> T {
+    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) throws -> T {
         do {
             return try database.write(body)
         } catch {

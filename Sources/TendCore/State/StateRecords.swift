@@ -100,7 +100,8 @@ public struct Backup: Sendable, Hashable {
 /// One apply or destroy.
 public struct RunRecord: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable { case apply, destroy }
-    public enum Status: String, Sendable, Hashable { case running, succeeded, failed, interrupted }
+    /// `converged`: an apply that found nothing to do, recorded so that "last converged at" is known.
+    public enum Status: String, Sendable, Hashable { case running, succeeded, failed, interrupted, converged }
 
     public var id: Int64
     public var kind: Kind

@@ -25,6 +25,11 @@ public protocol StateStore: Sendable {
     // MARK: Runs and reports
     func beginRun(kind: RunRecord.Kind, configPath: String, configDigest: String, pid: Int32, hostname: String) throws -> RunRecord
     func finishRun(id: Int64, status: RunRecord.Status) throws
+    /// Records the end of a run and, when `drift` is given (reporting is on), puts the run, its reports, the
+    /// changes still pending and the failed changes waiting for recover in the outbox, in the same transaction.
+    func finishRun(id: Int64, status: RunRecord.Status, drift: [DriftEntry]?) throws
+    /// Puts a plan's summary (the pending changes) in the outbox for the fleet; a store without one ignores it.
+    func enqueuePlanSummary(configPath: String, hostname: String, drift: [DriftEntry]) throws
     /// Newest first, at most `limit` (all when `limit` <= 0). Runs still marked running whose process is gone
     /// (same host, no such pid) are reported as interrupted, and recorded so.
     func runs(limit: Int) throws -> [RunRecord]
