@@ -47,6 +47,8 @@ enum TypeDocumentation {
         ("include: [FILE, ...]", "other config files, relative to this one; their vars and resources join in"),
         ("vars: {NAME: VALUE}", "values to use as ${vars.NAME}; a list variable can stand for a list"),
         ("resources: [...]", "the resources, each a 'type' with that type's parameters"),
+        ("plugins: [FILE, ...]", "external plugin executables whose types the resources may use"),
+        ("report_to: postgres://...", "send every run and plan summary to PostgreSQL, for 'tend fleet status'"),
     ]
 
     /// The interpolations the loader expands in strings.
