@@ -6,6 +6,7 @@ public enum BuiltinTypes {
         AptPackage(), BrewPackage(), PipPackage(), PipxPackage(), FileResource(), DirectoryResource(),
         SymlinkResource(), AliasResource(), PathResource(), EnvResource(), GitConfigResource(), GitCloneResource(),
         SshKeyResource(), ScriptResource(), ShellHookResource(),
+        DownloadResource(), ArchiveResource(), CronResource(), AptRepositoryResource(), FontResource(),
     ]
 
     public static let registry = TypeRegistry(all)

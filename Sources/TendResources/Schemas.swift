@@ -2,9 +2,11 @@ import TendCore
 
 /// The schemas of the built-in types (DESIGN section 2), one per type, in the order `tend types` lists them.
 public enum BuiltinSchemas {
-    public static let all: [TypeSchema] = [
-        apt, brew, pip, pipx, file, directory, symlink, alias, path, env, gitConfig, gitClone, sshKey, script,
-    ]
+    /// Every type a config may name, in the registry's order: these fourteen, then the types that keep their schema
+    /// in their own file.
+    public static var all: [TypeSchema] {
+        BuiltinTypes.registry.all.filter { !($0 is any ImpliedResourceType) }.map(\.schema)
+    }
 
     public static var catalog: SchemaCatalog { SchemaCatalog(all) }
 
