@@ -11,6 +11,7 @@ public enum BuiltinTypes {
         LoginShellResource(), GroupMembershipResource(), TimezoneResource(),
         SystemdUserUnitResource(), GsettingsResource(), DconfResource(), MacDefaultsResource(),
         LaunchdAgentResource(),
+        DownloadResource(), ArchiveResource(), CronResource(), AptRepositoryResource(), FontResource(),
     ]
 
     public static let registry = TypeRegistry(all)
