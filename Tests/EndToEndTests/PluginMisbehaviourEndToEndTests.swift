@@ -121,7 +121,9 @@ import TendTestSupport
                 name: one
                 timeout: 3600
             """)
-        let process = try InterruptEndToEndTests.startApply(TendBinary(home: home), home)
+        // A grace longer than any test run: on a loaded machine the default 10 s can pass before the check below.
+        let tend = TendBinary(home: home, environment: ["TEND_INTERRUPT_GRACE": "3600"])
+        let process = try InterruptEndToEndTests.startApply(tend, home)
         let plugin = try await Awaited.pid(writtenTo: home.path + "/probe.pid")
         kill(process.processIdentifier, SIGINT)
         try await Awaited.file(home.path + "/err.txt", containing: "Stopping: no new changes will start")

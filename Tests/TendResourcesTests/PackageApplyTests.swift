@@ -805,10 +805,17 @@ import TendTestSupport
         try #require(pipx.succeeded, "\(CommandError.failed(pipx))")
 
         let path = venv + "/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let environment = [
+        var environment = [
             "PATH": path, "PIPX_HOME": home.path + "/pipx", "PIPX_BIN_DIR": home.path + "/bin",
             "PIPX_MAN_DIR": home.path + "/man",
         ]
+        // pipx installs through uv when uv is on PATH, and uv trusts only its own roots unless told of the
+        // machine's certificate bundle (a site CA on these machines): pass the TLS and proxy settings through.
+        for (name, value) in ProcessInfo.processInfo.environment
+        where ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY",
+               "no_proxy", "PIP_CERT", "REQUESTS_CA_BUNDLE"].contains(name) {
+            environment[name] = value
+        }
         let runner = CommandLog(SystemProcessRunner(baseEnvironment: home.facts(environment: environment).environment))
         let host = home.host(environment: environment, runner: runner)
         func config(_ version: String, ensure: String = "present") -> String {
