@@ -3,7 +3,7 @@ import Foundation
 import TendCore
 import TendResources
 
-/// What a command that works on the host needs: the machine, the engine over the built-in types, and one way
+/// What a command that works on the host needs: the machine, the engine over every type, and one way
 /// to report errors (a message on standard error, exit 1, never a stack trace).
 struct CommandContext {
     /// Nil for commands that read no config (history, report, state).
@@ -17,7 +17,8 @@ struct CommandContext {
         let host = Machine(facts: facts, runner: runner ?? SystemProcessRunner(baseEnvironment: facts.environment),
                            isRoot: geteuid() == 0)
         self.host = host
-        self.engine = Engine(registry: BuiltinTypes.registry, host: host)
+        // Declarative types are only named here; each definition is read when a config uses its type.
+        self.engine = Engine(registry: DeclarativeTypes.registry(configHome: host.configHome), host: host)
     }
 
     /// The config, after printing its diagnostics; nil when it has errors.

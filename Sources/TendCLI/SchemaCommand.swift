@@ -24,6 +24,8 @@ struct SchemaCommand: ParsableCommand {
     var included = false
 
     func run() throws {
-        Terminal.write(JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate(included: included).pretty + "\n")
+        // Every type: the Swift ones, the shipped definitions and the user's own (a broken one is left out).
+        let registry = DeclarativeTypes.registry()
+        Terminal.write(JSONSchemaGenerator(catalog: registry.catalog).generate(included: included).pretty + "\n")
     }
 }

@@ -1,13 +1,33 @@
 import TendCore
+import TendResources
 
 /// The text of `tend types`.
 enum TypeDocumentation {
-    static func list(_ schemas: [TypeSchema]) -> String {
-        let width = schemas.map(\.name.count).max() ?? 0
-        var out = "Resource types:\n"
-        for schema in schemas {
-            out += "  " + schema.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + schema.summary + "\n"
+    /// Every type of `registry`: the built-in ones, then the declarative ones with where each comes from; a
+    /// broken definition is listed with its first error. Reads every definition.
+    static func list(_ registry: TypeRegistry) -> String {
+        let builtins = registry.builtins.filter { !($0 is any ImpliedResourceType) }.map(\.schema)
+        let library = registry.library as? DefinitionLibrary
+        let names = registry.libraryNames
+        let width = (builtins.map(\.name) + names).map(\.count).max() ?? 0
+        func row(_ name: String, _ text: String) -> String {
+            "  " + name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + text + "\n"
         }
+        var out = "Resource types:\n"
+        for schema in builtins { out += row(schema.name, schema.summary) }
+        if !names.isEmpty {
+            out += "\nDeclarative types (definitions):\n"
+            for name in names {
+                let origin = library?.origin(of: name)?.label ?? "definition"
+                if let schema = registry[name]?.schema {
+                    out += row(name, schema.summary + " [\(origin)]")
+                } else {
+                    let first = registry.catalog.definitionProblems(name).first.map(line) ?? "cannot be read"
+                    out += row(name, "BROKEN [\(origin)]: \(first)")
+                }
+            }
+        }
+        for ignored in library?.ignoredFiles ?? [] { out += "  ignored: " + line(ignored) + "\n" }
         out += "\nEvery resource also takes:\n"
         let metaNames = MetaParameters.names.filter { $0 != "type" }
         let metaWidth = metaNames.map(\.count).max() ?? 0
@@ -40,6 +60,31 @@ enum TypeDocumentation {
         ("~/...", "the home directory, in paths and env values"),
     ]
 
+    /// A diagnostic on one line: `FILE:LINE:COL: message (hint)`.
+    static func line(_ diagnostic: Diagnostic) -> String {
+        TerminalText.escape((diagnostic.location.map { "\($0): " } ?? "") + diagnostic.message
+                            + (diagnostic.hint.map { " (\($0))" } ?? ""))
+    }
+
+    /// The part of `tend types NAME` only a declarative type has: where it comes from, what it needs and runs.
+    static func describe(_ type: DeclarativeType, origin: DefinitionOrigin?) -> String {
+        var out = "\nOrigin: " + (origin?.label ?? "definition") + " (\(type.definitionFile))\n"
+        if let text = type.typeDescription {
+            out += "\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+                .joined(separator: "\n").trimmingTrailingSpace() + "\n"
+        }
+        out += "\nOS: " + (type.operatingSystems.isEmpty ? "any" : type.operatingSystems.joined(separator: ", ")) + "\n"
+        out += "Needs: " + (type.requiredPrograms.isEmpty ? "nothing" : type.requiredPrograms.joined(separator: ", "))
+            + (type.runsAsRoot ? "; runs as root (sudo -n when tend is not root)" : "") + "\n"
+        if let group = type.typeLockGroup { out += "Lock group: \(group)\n" }
+        out += "\nCommands (each item one argument; no shell):\n"
+        let width = type.commandTemplates.map(\.role.count).max() ?? 0
+        for (role, text) in type.commandTemplates {
+            out += "  " + role.padding(toLength: width + 2, withPad: " ", startingAt: 0) + text + "\n"
+        }
+        return out
+    }
+
     private static func table(_ rows: [(String, String)]) -> String {
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { "  " + $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 + "\n" }.joined()
@@ -60,7 +105,7 @@ enum TypeDocumentation {
             out += "  " + String(repeating: " ", count: width + 2) + "(" + facts.joined(separator: ", ") + ")\n"
         }
         if schema.acceptsPackageList {
-            out += "  " + "packages".padding(toLength: width + 2, withPad: " ", startingAt: 0)
+            out += "  " + "packages".padding(toLength: max(width, 8) + 2, withPad: " ", startingAt: 0)
                 + "a list: one resource per item, each with \(schema.keyParameter.name) set\n"
         }
         out += "\nEvery resource also takes: " + MetaParameters.names.filter { $0 != "type" }.joined(separator: ", ")
@@ -72,5 +117,13 @@ enum TypeDocumentation {
         out += "\nExample:\n" + schema.example.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  " + $0 }.joined(separator: "\n") + "\n"
         return out
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpace() -> String {
+        var text = self
+        while text.last == " " || text.last == "\n" { text.removeLast() }
+        return text
     }
 }

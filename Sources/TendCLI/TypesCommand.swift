@@ -8,6 +8,9 @@ struct TypesCommand: ParsableCommand {
         commandName: "types",
         abstract: "List the resource types, or describe one.",
         discussion: """
+        Lists the built-in types, the shipped definitions (resources/types/) and your own definitions in
+        $XDG_CONFIG_HOME/tend/types/ (default ~/.config/tend/types/); a broken definition is listed with its error.
+
         Examples:
           tend types            every type with a one-line description
           tend types file       the parameters of 'file', with defaults and an example
@@ -18,15 +21,28 @@ struct TypesCommand: ParsableCommand {
     var type: String?
 
     func run() throws {
-        let catalog = BuiltinSchemas.catalog
+        let registry = DeclarativeTypes.registry()
+        let library = registry.library as? DefinitionLibrary
         guard let name = type else {
-            Terminal.write(TypeDocumentation.list(BuiltinSchemas.all))
+            Terminal.write(TypeDocumentation.list(registry))
             return
         }
+        let catalog = registry.catalog
         guard let schema = catalog[name] else {
+            let problems = catalog.definitionProblems(name)
+            if !problems.isEmpty {
+                throw CommandFailure("the definition of type '\(name)' has errors:\n"
+                                     + problems.map(TypeDocumentation.line).joined(separator: "\n"))
+            }
             throw ValidationError("unknown type '\(name)'" + Suggestion.phrase(for: name, in: catalog.names)
                                   + "; run 'tend types' to list them")
         }
-        Terminal.write(TypeDocumentation.describe(schema))
+        var text = TypeDocumentation.describe(schema)
+        if let declarative = registry[name] as? DeclarativeType {
+            text += TypeDocumentation.describe(declarative, origin: library?.origin(of: name))
+        } else {
+            text += "\nOrigin: built-in\n"
+        }
+        Terminal.write(text)
     }
 }

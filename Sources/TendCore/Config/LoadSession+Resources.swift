@@ -21,6 +21,15 @@ extension LoadSession {
             return []
         }
         guard let schema = loader.catalog[typeName] else {
+            let broken = loader.catalog.definitionProblems(typeName)
+            if !broken.isEmpty {
+                // The definition's own errors once, then each resource that needed it.
+                for problem in broken where !diagnostics.contains(problem) { diagnostics.append(problem) }
+                error("type '\(typeName)' cannot be used: its definition "
+                      + (broken[0].location.map { "(\($0.file)) " } ?? "") + "has errors", file, typeNode.mark,
+                      hint: "fix the definition; other types are not affected")
+                return []
+            }
             error("unknown type '\(typeName)'" + Suggestion.phrase(for: typeName, in: loader.catalog.names), file,
                   typeNode.mark, hint: "run 'tend types' to list the types")
             return []

@@ -4,7 +4,7 @@ extension Engine {
     public func addingImpliedResources(to config: Config) -> Config {
         var implied: [ResourceSpec] = []
         var known: Set<Address>?
-        for case let type as any ImpliedResourceType in registry.all {
+        for case let type as any ImpliedResourceType in registry.builtins {
             let specs = type.impliedResources(by: config.resources, host: host)
             guard !specs.isEmpty else { continue }
             if known == nil { known = Set(config.allResources.map(\.address)) }
@@ -21,7 +21,7 @@ extension Engine {
     /// `--target alias:gs` also puts the hooks in place that make the alias reach a shell.
     func impliedResources(of selected: [ResourceSpec], in config: Config) -> [ResourceSpec] {
         var wanted = Set<Address>()
-        for case let type as any ImpliedResourceType in registry.all {
+        for case let type as any ImpliedResourceType in registry.builtins {
             for spec in type.impliedResources(by: selected, host: host) { wanted.insert(spec.address) }
         }
         let chosen = Set(selected.map(\.address))

@@ -64,28 +64,51 @@ extension ResourceType {
     }
 }
 
-/// The resource types tend knows, handed to the engine by the CLI.
+/// The resource types tend knows, handed to the engine by the CLI: the Swift types, held ready, and an optional
+/// library of declarative types that are read only when a config names them.
 public struct TypeRegistry: Sendable {
+    /// The Swift types, by name; declarative types are not in here until `subscript` or `all` loads them.
     public private(set) var types: [String: any ResourceType]
     private var order: [String]
+    /// Declarative types by name; a Swift type's name always wins over the library's.
+    public let library: (any TypeLibrary)?
 
-    public init(_ types: [any ResourceType]) {
+    public init(_ types: [any ResourceType], library: (any TypeLibrary)? = nil) {
         self.types = [:]
         self.order = []
+        self.library = library
         for type in types where self.types[type.schema.name] == nil {
             self.types[type.schema.name] = type
             order.append(type.schema.name)
         }
     }
 
-    public subscript(name: String) -> (any ResourceType)? { types[name] }
-
-    /// The schemas a config may name: every type but those the engine adds by itself (`ImpliedResourceType`).
-    public var catalog: SchemaCatalog {
-        SchemaCatalog(order.compactMap { types[$0] is any ImpliedResourceType ? nil : types[$0]!.schema })
+    /// The type named `name`: a Swift type, else the library's (loading its definition the first time).
+    public subscript(name: String) -> (any ResourceType)? {
+        if let type = types[name] { return type }
+        return library?.type(named: name)
     }
 
-    public var all: [any ResourceType] { order.map { types[$0]! } }
+    /// The schemas a config may name: every type but those the engine adds by itself (`ImpliedResourceType`);
+    /// the library's stay unread until asked for.
+    public var catalog: SchemaCatalog {
+        SchemaCatalog(order.compactMap { types[$0] is any ImpliedResourceType ? nil : types[$0]!.schema },
+                      library: library)
+    }
+
+    /// The Swift types, in registration order; reads no definition.
+    public var builtins: [any ResourceType] { order.map { types[$0]! } }
+
+    /// The library's names that a Swift type does not shadow, sorted; reads no definition.
+    public var libraryNames: [String] {
+        (library?.typeNames ?? []).filter { types[$0] == nil }
+    }
+
+    /// Every type: the Swift ones, then each loadable definition (this reads them all: for `tend types` and
+    /// `tend schema`, not for a plan).
+    public var all: [any ResourceType] {
+        builtins + libraryNames.compactMap { library?.type(named: $0) }
+    }
 }
 
 /// The apply side of a resource type (DESIGN section 2, "Apply").

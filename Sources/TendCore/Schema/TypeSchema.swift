@@ -98,17 +98,38 @@ public struct TypeSchema: Sendable {
     }
 }
 
-/// The set of type schemas a config is checked against; the CLI builds it from the registered types.
+/// The set of type schemas a config is checked against; the CLI builds it from the registered types. Schemas
+/// of a `TypeLibrary` are read the first time they are asked for, by name.
 public struct SchemaCatalog: Sendable {
+    /// The schemas held ready (the Swift types'); a library's schemas are reached through `subscript` and `all`.
     public private(set) var types: [String: TypeSchema]
+    private let library: (any TypeLibrary)?
 
-    public init(_ schemas: [TypeSchema]) {
+    public init(_ schemas: [TypeSchema], library: (any TypeLibrary)? = nil) {
         types = Dictionary(schemas.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.library = library
     }
 
-    public subscript(name: String) -> TypeSchema? { types[name] }
+    /// The schema named `name`, loading a library definition on first use.
+    public subscript(name: String) -> TypeSchema? {
+        if let schema = types[name] { return schema }
+        return library?.type(named: name)?.schema
+    }
 
-    public var names: [String] { types.keys.sorted() }
+    /// Every name a config may use, sorted; reads no definition.
+    public var names: [String] {
+        var all = Set(types.keys)
+        if let library { all.formUnion(library.typeNames) }
+        return all.sorted()
+    }
 
-    public var all: [TypeSchema] { names.map { types[$0]! } }
+    /// Every schema, sorted by name; reads every library definition (a broken one is left out).
+    public var all: [TypeSchema] { names.compactMap { self[$0] } }
+
+    /// Why the definition of type `name` cannot be used (its file and position); empty for a usable or a Swift
+    /// type, and for a name nothing defines.
+    public func definitionProblems(_ name: String) -> [Diagnostic] {
+        guard types[name] == nil, let library else { return [] }
+        return library.problems(named: name)
+    }
 }
