@@ -30,7 +30,7 @@ import TendTestSupport
             resource: "  - type: npm\n    name: tend-catalog-tiny\n    source: ~/pkg/tend-catalog-tiny-1.0.0.tgz\n",
             installed: prefix + "/lib/node_modules/tend-catalog-tiny/package.json",
             alsoInstalled: prefix + "/bin/tend-catalog-tiny",
-            outputs: "version: 1.0.0")
+            outputs: "version: \"1.0.0\"")
     }
 
     // MARK: - cargo
@@ -51,7 +51,7 @@ import TendTestSupport
         try await CatalogTools.roundTrip(
             home: home, environment: env, address: "cargo:tend-catalog-tiny",
             resource: "  - type: cargo\n    name: tend-catalog-tiny\n    path: ~/src/tend-catalog-tiny\n",
-            installed: cargoHome + "/bin/tend-catalog-tiny", outputs: "version: 0.1.0")
+            installed: cargoHome + "/bin/tend-catalog-tiny", outputs: "version: \"0.1.0\"")
     }
 
     // MARK: - gem
@@ -76,7 +76,7 @@ import TendTestSupport
         try await CatalogTools.roundTrip(
             home: home, environment: env, address: "gem:tend-catalog-tiny",
             resource: "  - type: gem\n    name: tend-catalog-tiny\n    source: ~/gemsrc/tend-catalog-tiny-0.1.0.gem\n",
-            installed: gemHome + "/gems/tend-catalog-tiny-0.1.0/lib/tend_catalog_tiny.rb", outputs: "version: 0.1.0")
+            installed: gemHome + "/gems/tend-catalog-tiny-0.1.0/lib/tend_catalog_tiny.rb", outputs: "version: \"0.1.0\"")
     }
 
     // MARK: - go install
@@ -137,7 +137,7 @@ import TendTestSupport
             home: home, environment: env, address: "flatpak-remote:tendcatalog",
             resource: "  - type: flatpak-remote\n    name: tendcatalog\n    url: \(repo)\n    gpgVerify: false\n",
             installed: home.path + "/.local/share/flatpak/repo/config", installedText: "[remote \"tendcatalog\"]",
-            outputs: "url: \(repo)")
+            outputs: "url: \"\(repo)\"")
     }
 
     @Test(.enabled(if: CatalogTools.has("flatpak"), "needs flatpak (Debian package flatpak)"))
@@ -162,7 +162,7 @@ import TendTestSupport
             home: home, environment: env, address: "flatpak:org.tend.CatalogTiny",
             resource: "  - type: flatpak\n    name: org.tend.CatalogTiny\n    remote: tendcatalog\n",
             installed: home.path + "/.local/share/flatpak/app/org.tend.CatalogTiny/current",
-            outputs: "branch: stable")
+            outputs: "branch: \"stable\"")
     }
 }
 

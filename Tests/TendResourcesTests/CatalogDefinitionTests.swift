@@ -82,7 +82,7 @@ import TendTestSupport
         }
 
         let entries = discovered.map { found in
-            Catalog.entry(item.name, found.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.text ?? "") })
+            Catalog.entry(item.name, found.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.text) })
         }.joined()
         let config = try Catalog.config(entries, type: type, host: facts)
         let refreshRunner = Catalog.runner(listArgv: item.listArgv, output: output)

@@ -31,7 +31,7 @@ import TendTestSupport
         #expect(found.parameters["version"]?.text == version)
 
         let entries = discovered.map { item in
-            Catalog.entry(name, item.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.text ?? "") })
+            Catalog.entry(name, item.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value.text) })
         }.joined()
         let config = try Catalog.config(entries, type: type, host: host.facts)
         let observations = try await type.refresh(config.resources, host: host)
