@@ -106,7 +106,7 @@ extension CatalogCase {
                          "numpy=1.26.*"],
             destroy: [("name", "blas")], destroyArgv: ["conda", "remove", "--yes", "--quiet", "--name", "base", "blas"]),
         CatalogCase(
-            name: "dnf", listArgv: ["rpm", "-qa", "--queryformat", "%{NAME}\t%{VERSION}-%{RELEASE}\n"],
+            name: "dnf", listArgv: ["rpm", "-qa", "--queryformat", #"%{NAME}\t%{VERSION}-%{RELEASE}\n"#],
             resources: [[("name", "tend-tiny")], [("name", "libtend++")], [("name", "ripgrep")]],
             present: ["tend-tiny": ["version": "1.0.0-1"], "libtend++": ["version": "2.12.1-4.fc40"]],
             absent: ["ripgrep"],
@@ -114,7 +114,7 @@ extension CatalogCase {
             createArgv: ["dnf", "install", "--assumeyes", "--quiet", "ripgrep-14.1.0-1.fc40"],
             destroy: [("name", "tend-tiny")], destroyArgv: ["dnf", "remove", "--assumeyes", "--quiet", "tend-tiny"]),
         CatalogCase(
-            name: "zypper", listArgv: ["rpm", "-qa", "--queryformat", "%{NAME}\t%{VERSION}-%{RELEASE}\n"],
+            name: "zypper", listArgv: ["rpm", "-qa", "--queryformat", #"%{NAME}\t%{VERSION}-%{RELEASE}\n"#],
             resources: [[("name", "tend-tiny")], [("name", "ripgrep")]],
             present: ["tend-tiny": ["version": "1.0.0-1"]], absent: ["ripgrep"],
             create: [("name", "ripgrep"), ("version", "14.1.0-1.2")],

@@ -83,7 +83,7 @@ import TendTestSupport
         let ran = try #require(runner.commands.map(\.arguments).first { $0 != item.listArgv })
         #expect(ran.count == item.createArgv.count, "\(item.name): \(ran)")
         let benign = item.create[0].1
-        if item.createArgv.contains(where: { $0.contains(benign) }) {
+        if item.createArgv.contains(where: { $0.hasPrefix(benign) }) {
             #expect(ran.contains { $0.contains(hostile) }, "\(item.name): \(ran)")
         }
 
