@@ -182,6 +182,11 @@ enum CatalogTools {
     static func environment(_ home: TemporaryHome, _ extra: [String: String]) -> [String: String] {
         let realHome = realEnvironment["HOME"] ?? "/root"
         var env = extra
+        // The machine's network settings (proxy, a site CA bundle) reach the tools, as they do for its users.
+        for key in ["SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy",
+                    "http_proxy", "no_proxy"] where env[key] == nil {
+            env[key] = realEnvironment[key]
+        }
         env["RUSTUP_HOME"] = realEnvironment["RUSTUP_HOME"] ?? realHome + "/.rustup"
         env["PYENV_ROOT"] = realEnvironment["PYENV_ROOT"] ?? realHome + "/.pyenv"
         return env
@@ -217,6 +222,7 @@ enum CatalogTools {
 
             """)
         try home.write("runtime/files/.keep", "")
+        try home.write("runtime/usr/.keep", "")
         try await run(["flatpak", "build-export", "--runtime", "repo", "runtime", "1"], in: home.path, home: home, env)
     }
 

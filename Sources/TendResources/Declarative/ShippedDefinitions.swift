@@ -919,7 +919,7 @@ parameters:
     example: ./vendor/my-cli-1.0.0.tgz
 list:
   argv: [npm, ls, --global, --depth=0, --json]
-  exitCodes: [0, 1]
+  exitCodes: [0, 1, 254]   # 254 (ENOENT): the global prefix does not exist yet, so nothing is installed
   env: {NO_COLOR: "1", NPM_CONFIG_FUND: "false", NPM_CONFIG_UPDATE_NOTIFIER: "false"}
   json:
     items: .dependencies
