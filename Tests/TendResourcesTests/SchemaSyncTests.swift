@@ -10,8 +10,9 @@ import TendTestSupport
 
     static let includeSchemaURL = packageRoot.appendingPathComponent("resources/schema/tend-include.schema.json")
 
+    /// What `tend schema` prints for a user without definitions of their own: the Swift types and the shipped ones.
     static func generated(included: Bool = false) -> String {
-        JSONSchemaGenerator(catalog: BuiltinSchemas.catalog).generate(included: included).pretty + "\n"
+        JSONSchemaGenerator(catalog: DeclarativeTypes.shippedRegistry.catalog).generate(included: included).pretty + "\n"
     }
 
     @Test(arguments: [false, true])
