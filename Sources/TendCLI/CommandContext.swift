@@ -27,7 +27,15 @@ struct CommandContext {
         let path = options.configPath()
         let result = engine.loadConfig(path: path)
         if !result.diagnostics.isEmpty {
-            let renderer = DiagnosticRenderer(sources: result.sources, color: options.color(for: .standardError))
+            // A declarative type's definition is not a config file: its lines are read here, for the caret.
+            var sources = result.sources
+            let files = Set(result.diagnostics.compactMap(\.location?.file))
+            for file in files where sources[file] == nil && file.hasPrefix("/") {
+                if let bytes = try? RegularFileReader.read(file, limit: RegularFileReader.configLimit) {
+                    sources[file] = String(decoding: bytes, as: UTF8.self)
+                }
+            }
+            let renderer = DiagnosticRenderer(sources: sources, color: options.color(for: .standardError))
             Terminal.write(renderer.render(result.diagnostics), to: .standardError)
             let errors = result.diagnostics.filter { $0.severity == .error }.count
             if errors > 0 {

@@ -10,8 +10,8 @@ import TendTestSupport
 
     static let includeSchemaURL = packageRoot.appendingPathComponent("resources/schema/tend-include.schema.json")
 
-    /// What `tend schema` prints for a user without definitions of their own: the Swift types and the shipped ones.
     static func generated(included: Bool = false) -> String {
+        // The shipped definitions belong to the checked-in schema; a user's own do not.
         JSONSchemaGenerator(catalog: DeclarativeTypes.shippedRegistry.catalog).generate(included: included).pretty + "\n"
     }
 
@@ -27,7 +27,7 @@ import TendTestSupport
         let checkedIn = FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
         #expect(checkedIn == expected, """
             resources/schema/\(url.lastPathComponent) is out of date with the type schemas; regenerate it with
-              swift run tend schema\(included ? " --included" : "") > resources/schema/\(url.lastPathComponent)
+              XDG_CONFIG_HOME=/nonexistent swift run tend schema\(included ? " --included" : "") > resources/schema/\(url.lastPathComponent)
             (or run the tests with RECORD_SNAPSHOTS=1)
             """)
     }

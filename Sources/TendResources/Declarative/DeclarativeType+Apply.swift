@@ -142,10 +142,25 @@ extension DeclarativeType {
         return outcomes
     }
 
+    /// The values of `resource` that are sensitive (by the definition or the resource's `sensitive:`).
+    func sensitiveValues(of resource: ResourceSpec) -> [String] {
+        values(of: resource).parameters.compactMap { name, value in
+            guard schema.parameter(name)?.sensitive == true || resource.isSensitive(name) else { return nil }
+            let text = value.text
+            return text.isEmpty ? nil : text
+        }
+    }
+
     private func execute(_ argv: [String], _ requests: [ChangeRequest],
                          context: ApplyContext) async -> Result<CommandResult, ApplyFailure> {
         let timeout = requests.compactMap(\.resource.timeout).max() ?? definition.timeout
-        let command = Command(argv, timeout: timeout, privileged: definition.root)
+        var command = Command(argv, timeout: timeout, privileged: definition.root)
+        // A sensitive value never shows in a report or a log: the arguments that hold one, and the output.
+        let secrets = requests.flatMap { sensitiveValues(of: $0.resource) }
+        if !secrets.isEmpty {
+            command.sensitiveArguments = Set(argv.indices.filter { index in secrets.contains { argv[index].contains($0) } })
+            command.hidesOutput = true
+        }
         do {
             return .success(try await context.host.runner.run(command))
         } catch CommandError.launchFailed {

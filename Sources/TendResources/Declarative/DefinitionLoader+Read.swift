@@ -95,16 +95,12 @@ extension DefinitionLoader {
               let parameters = readParameters(parametersNode) else { return nil }
         let context = TemplateContext(parameters: parameters)
 
-        guard let listNode = required(root, "list", root.mark,
-                                      hint: "add 'list:' with one command that lists everything installed"),
-              let list = readList(listNode, context: context) else { return nil }
-        guard let createNode = required(root, "create", root.mark, hint: "add 'create: {argv: [...]}'"),
-              let create = readAction(createNode, "create", context: context) else { return nil }
-        var destroy: TypeDefinition.Action?
-        if let node = root["destroy"] {
-            guard let action = readAction(node, "destroy", context: context) else { return nil }
-            destroy = action
-        }
+        // Each part is read even when an earlier one failed, so that one run shows every problem.
+        let list = required(root, "list", root.mark, hint: "add 'list:' with one command that lists everything installed")
+            .flatMap { readList($0, context: context) }
+        let create = required(root, "create", root.mark, hint: "add 'create: {argv: [...]}'")
+            .flatMap { readAction($0, "create", context: context) }
+        let destroy = root["destroy"].flatMap { readAction($0, "destroy", context: context) }
         var modify = TypeDefinition.Modify.recreate
         if let node = root["modify"] {
             if let scalar = node.scalar, !node.isNull {
@@ -126,6 +122,7 @@ extension DefinitionLoader {
                 error("'modify' must be create, recreate or {argv: [...]}, found \(node.kindDescription)", node.mark)
             }
         }
+        guard let list, let create, root["destroy"] == nil || destroy != nil, diagnostics.isEmpty else { return nil }
 
         let listed = list.reading.fieldNames
         let specs = parameters.map { parameter -> ParameterSchema in

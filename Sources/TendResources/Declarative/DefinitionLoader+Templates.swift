@@ -57,8 +57,8 @@ extension DefinitionLoader {
         }
         let before = diagnostics.count
         let elements = readElements(items, role: role, context: context, batch: batch, inEach: false, guarded: [])
-        guard diagnostics.count == before else { return nil }
         let template = ArgvTemplate(elements: elements, mark: node.mark)
+        // The program rules run even after other problems: all of a file's problems are reported at once.
         checkProgram(template, role: role, node: items[0])
         return diagnostics.count == before ? template : nil
     }

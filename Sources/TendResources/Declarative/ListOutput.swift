@@ -16,11 +16,9 @@ enum ListOutput {
             }
             var node = root
             for key in path {
-                guard let next = node[key] else {
-                    // A tool that has nothing to list often leaves the key out (npm without global packages).
-                    if case .object = node { return [] }
-                    throw .noItems(path: "." + path.joined(separator: "."))
-                }
+                // A tool that has nothing to list often leaves the key out (npm without global packages) or
+                // prints an empty list (pnpm): no items, not an error.
+                guard let next = step(node, key) else { return [] }
                 node = next
             }
             let entries: [(String?, JSON)]
@@ -38,7 +36,7 @@ enum ListOutput {
                     case .key: found = key.map(JSON.string)
                     case .path(let steps):
                         var current: JSON? = item
-                        for step in steps { current = current?[step] }
+                        for key in steps { current = current.flatMap { step($0, key) } }
                         found = current
                     }
                     if let found, let value = value(found, kind: kinds[name] ?? .string) { values[name] = value }
@@ -61,6 +59,15 @@ enum ListOutput {
             }
             return items
         }
+    }
+
+    /// One step of a path: an object's key, or a list's index when the step is a number (`.0.dependencies`).
+    static func step(_ node: JSON, _ key: String) -> JSON? {
+        if case .array(let elements) = node {
+            guard let index = Int(key), elements.indices.contains(index) else { return nil }
+            return elements[index]
+        }
+        return node[key]
     }
 
     /// A listed value as the parameter's kind; nil when it does not fit.
