@@ -967,7 +967,7 @@ parameters:
   version:
     kind: string
     comparison: createOnly
-    summary: read only in practice; the installed version, reported after apply (pacman cannot pin one)
+    summary: not used to install (pacman installs the repositories' current version); tend reports the installed version here
     example: 14.1.1-1
     pattern: '^[0-9A-Za-z][0-9A-Za-z.:_+~-]*$'
 list:
