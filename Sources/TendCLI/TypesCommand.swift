@@ -8,8 +8,8 @@ struct TypesCommand: ParsableCommand {
         commandName: "types",
         abstract: "List the resource types, or describe one.",
         discussion: """
-        Lists the built-in types, the shipped definitions (resources/types/) and your own definitions in
-        $XDG_CONFIG_HOME/tend/types/ (default ~/.config/tend/types/); a broken definition is listed with its error.
+        Lists the built-in types, the shipped definitions and your own, which are read from \
+        ~/.config/tend/types/ (or $XDG_CONFIG_HOME/tend/types/). A broken definition is listed with its error.
 
         Examples:
           tend types            every type with a one-line description

@@ -93,8 +93,7 @@ import TendTestSupport
         #expect(using.diagnostics.count == 2)
     }
 
-    @Test(.enabled(if: geteuid() == 0 || true, "needs only chmod of the test's own folder"))
-    func definitionsInAFolderOthersCanWriteAreRefused() throws {
+    @Test func definitionsInAFolderOthersCanWriteAreRefused() throws {
         let home = try TemporaryHome()
         let path = try home.write(".config/tend/types/mine.yaml", Self.definition("mine"))
         chmod(home.path + "/.config/tend/types", 0o777)
@@ -106,6 +105,20 @@ import TendTestSupport
         chmod(path, 0o666)
         let again = self.library(home)
         #expect(again.problems(named: "mine").first?.message.contains("writable by other users; it is not read") == true)
+    }
+
+    @Test func aLinkedTypesFolderIsJudgedByWhereItLeads() throws {
+        let home = try TemporaryHome()
+        try home.write("dotfiles/open/types/mine.yaml", Self.definition("mine"))
+        chmod(home.path + "/dotfiles/open", 0o777)
+        try FileManager.default.createDirectory(atPath: home.path + "/.config/tend", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: home.path + "/.config/tend/types",
+                                                   withDestinationPath: home.path + "/dotfiles/open/types")
+        let refused = library(home)
+        #expect(refused.problems(named: "mine").first?.message.contains("dotfiles/open is writable by other users") == true,
+                "\(refused.problems(named: "mine"))")
+        chmod(home.path + "/dotfiles/open", 0o755)
+        #expect(library(home).type(named: "mine") != nil)
     }
 
     @Test func allAndSchemaReadEveryDefinitionAndLeaveBrokenOnesOut() throws {

@@ -9,8 +9,18 @@ enum FolderTrust {
         info.st_uid == 0 || info.st_uid == geteuid()
     }
 
-    /// Why `directory` (or a folder above it) is not safe to take definitions from; nil when it is.
+    /// Why `directory` (or a folder above it, on the written path or, through links, the real one) is not safe to
+    /// take definitions from; nil when it is.
     static func distrust(_ directory: String) -> String? {
+        if let problem = distrust(walking: directory) { return problem }
+        // A link on the way (~/.config -> ~/dotfiles/config) leads elsewhere: the folders above its target count too.
+        guard let resolved = realpath(directory, nil) else { return nil }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        return real == directory ? nil : distrust(walking: real)
+    }
+
+    private static func distrust(walking directory: String) -> String? {
         var path = directory
         var first = true
         while !path.isEmpty {
