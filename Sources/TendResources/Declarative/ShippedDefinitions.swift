@@ -2,5 +2,1421 @@
 
 /// The shipped declarative type definitions, by type name, as the YAML text of resources/types/NAME.yaml.
 public enum ShippedDefinitions {
-    public static let all: [String: String] = [:]
+    public static let all: [String: String] = [
+        "apk": #"""
+name: apk
+summary: an Alpine Linux package installed with apk
+description: |
+  One package from the configured repositories. Refresh runs `apk info -v` once for every apk resource and
+  splits each NAME-VERSION-rN line at the version. A version pins `apk add NAME=VERSION`.
+os: [linux]
+requires: [apk]
+root: true
+lockGroup: apk
+packageList: true
+keyMatch: exact
+example: |
+  - type: apk
+    packages: [git, ripgrep, tmux]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name
+    example: ripgrep
+    pattern: '^[A-Za-z0-9_+][A-Za-z0-9._+-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: VERSION-rN to install (14.1.1-r0); '*' and '?' match any text when comparing
+    example: 14.1.1-r0
+    pattern: '^[0-9][0-9A-Za-z.*?_+~-]*$'
+list:
+  argv: [apk, info, -v]
+  lines:
+    pattern: '^(?<name>.+)-(?<version>[0-9][^-]*-r[0-9]+)$'
+create:
+  argv: [apk, add, --quiet, --no-progress, {if: version, then: ["{{name}}={{version}}"], else: ["{{name}}"]}]
+  batch: [apk, add, --quiet, --no-progress, {each: [{if: version, then: ["{{name}}={{version}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [apk, del, --quiet, --no-progress, "{{name}}"]
+  batch: [apk, del, --quiet, --no-progress, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "asdf-plugin": #"""
+name: asdf-plugin
+summary: an asdf plugin (the recipe asdf installs a language or tool with)
+description: |
+  One plugin in asdf's data directory. Refresh runs `asdf plugin list --urls` once for every asdf-plugin
+  resource. Without `url` asdf takes the plugin from its short-name repository.
+os: [linux, macos]
+requires: [asdf]
+root: false
+lockGroup: asdf
+packageList: true
+keyMatch: exact
+example: |
+  - type: asdf-plugin
+    packages: [nodejs, python]
+  - type: asdf-plugin
+    name: terraform
+    url: https://github.com/asdf-community/asdf-hashicorp.git
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the plugin's name
+    example: nodejs
+    pattern: '^[A-Za-z0-9_-]+$'
+  url:
+    kind: string
+    modifiable: false
+    summary: the plugin's git repository, when it is not in asdf's short-name list
+    example: https://github.com/asdf-vm/asdf-nodejs.git
+    pattern: '^(https?|ssh|git)://\S+$|^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:\S+$'
+list:
+  argv: [asdf, plugin, list, --urls]
+  exitCodes: [0, 1]
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9_-]+)\s+\*?(?<url>(?:[a-z+]+://|[A-Za-z0-9_.-]+@)\S+?)\s*$'
+create:
+  argv: [asdf, plugin, add, "{{name}}", {if: url, then: ["{{url}}"]}]
+destroy:
+  argv: [asdf, plugin, remove, "{{name}}"]
+modify: recreate
+timeout: 600
+
+"""#,
+        "asdf-version": #"""
+name: asdf-version
+summary: a version of a tool installed with an asdf plugin
+description: |
+  One installed version of one asdf plugin's tool (`asdf install nodejs 22.11.0`). Refresh runs
+  `asdf list PLUGIN` once per distinct plugin among the resources. The key is the version, so a config manages
+  one plugin's copy of a version string; give a second plugin's equal version its own `id`. Choosing the
+  version a shell uses (.tool-versions) is a file's job, not this type's.
+os: [linux, macos]
+requires: [asdf]
+root: false
+lockGroup: asdf
+keyMatch: exact
+example: |
+  - type: asdf-version
+    plugin: nodejs
+    version: 22.11.0
+parameters:
+  version:
+    kind: string
+    key: true
+    summary: the exact version to install, as `asdf list-all PLUGIN` names it
+    example: 22.11.0
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$'
+  plugin:
+    kind: string
+    required: true
+    modifiable: false
+    summary: the asdf plugin the version belongs to (see asdf-plugin)
+    example: nodejs
+    pattern: '^[A-Za-z0-9_-]+$'
+list:
+  argv: [asdf, list, "{{plugin}}"]
+  exitCodes: [0, 1]
+  lines:
+    pattern: '^\s*\*?(?<version>[A-Za-z0-9][A-Za-z0-9._+-]*)\s*$'
+create:
+  argv: [asdf, install, "{{plugin}}", "{{version}}"]
+destroy:
+  argv: [asdf, uninstall, "{{plugin}}", "{{version}}"]
+modify: recreate
+timeout: 3600
+
+"""#,
+        "brew-tap": #"""
+name: brew-tap
+summary: a Homebrew tap (a third-party formula repository)
+description: |
+  One tap, USER/REPO, cloned into Homebrew's taps. Refresh runs `brew tap` once for every brew-tap resource.
+  Without `url` Homebrew clones github.com/USER/homebrew-REPO. Tap names compare without regard to case,
+  as Homebrew lower-cases them.
+os: [linux, macos]
+requires: [brew]
+root: false
+lockGroup: brew
+packageList: true
+keyMatch: caseInsensitive
+example: |
+  - type: brew-tap
+    packages: [hashicorp/tap, homebrew/cask-fonts]
+  - type: brew-tap
+    name: me/tools
+    url: https://git.example.com/me/homebrew-tools.git
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the tap's name, USER/REPO
+    example: hashicorp/tap
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$'
+  url:
+    kind: string
+    comparison: createOnly
+    summary: the tap's git repository, when it is not github.com/USER/homebrew-REPO
+    example: https://git.example.com/me/homebrew-tools.git
+    pattern: '^(https?|ssh|git|file)://\S+$|^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:\S+$'
+list:
+  argv: [brew, tap]
+  env: {HOMEBREW_NO_AUTO_UPDATE: "1", HOMEBREW_NO_ANALYTICS: "1", HOMEBREW_NO_ENV_HINTS: "1"}
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)$'
+create:
+  argv: [brew, tap, "{{name}}", {if: url, then: ["{{url}}"]}]
+destroy:
+  argv: [brew, untap, "{{name}}"]
+  batch: [brew, untap, {each: ["{{name}}"]}]
+modify: recreate
+timeout: 900
+
+"""#,
+        "cargo": #"""
+name: cargo
+summary: a Rust program installed with cargo install
+description: |
+  One crate's programs in cargo's bin directory (CARGO_HOME/bin, by default ~/.cargo/bin). `path` installs from
+  a local crate directory and `git` from a repository instead of crates.io; the key is still the crate name.
+  Refresh runs `cargo install --list` once for every cargo resource. A changed version reinstalls in place.
+os: [linux, macos]
+requires: [cargo]
+root: false
+lockGroup: cargo
+packageList: true
+keyMatch: exact
+example: |
+  - type: cargo
+    packages: [ripgrep, fd-find]
+  - type: cargo
+    name: cargo-edit
+    version: "0.13.*"
+    locked: true
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the crate name on crates.io (or in the Cargo.toml of `path` or `git`)
+    example: ripgrep
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version to install (a semver requirement such as 14.1.0 or 14.*); '*' and '?' match any text when comparing
+    example: '"14.*"'
+    pattern: '^[0-9A-Za-z*^~<>=][0-9A-Za-z.*?+_^~<>=, -]*$'
+  path:
+    kind: path
+    comparison: createOnly
+    summary: a local crate directory to build and install instead of crates.io
+    example: ~/src/my-tool
+  git:
+    kind: string
+    comparison: createOnly
+    summary: a git repository URL to build and install instead of crates.io
+    example: https://github.com/BurntSushi/ripgrep
+    pattern: '^(https?|ssh|git)://\S+$'
+  locked:
+    kind: bool
+    comparison: createOnly
+    default: false
+    summary: build with the crate's own Cargo.lock (cargo install --locked)
+    example: "true"
+list:
+  argv: [cargo, install, --list]
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9_-]*) v(?<version>[^ :]+)(?: \([^)]*\))?:$'
+create:
+  argv: [cargo, install, {if: locked, then: [--locked]}, {if: path, then: [--path, "{{path}}"]},
+         {if: git, then: [--git, "{{git}}"]}, {if: version, then: [--version, "{{version}}"]}, "{{name}}"]
+destroy:
+  argv: [cargo, uninstall, "{{name}}"]
+  batch: [cargo, uninstall, {each: ["{{name}}"]}]
+modify: create
+timeout: 3600
+
+"""#,
+        "conda": #"""
+name: conda
+summary: a package in a conda environment
+description: |
+  One package in a named conda environment (`base` unless `environment` says otherwise). Refresh runs
+  `conda list --name ENVIRONMENT --json` once per distinct environment among the resources. Versions use
+  conda's match syntax (1.26.*).
+os: [linux, macos]
+requires: [conda]
+root: false
+lockGroup: conda
+packageList: true
+keyMatch: exact
+example: |
+  - type: conda
+    packages: [numpy, pandas]
+  - type: conda
+    name: python
+    version: "3.12.*"
+    environment: data
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package's name on its conda channel
+    example: numpy
+    pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version to install (a conda match such as 1.26.*); '*' and '?' match any text when comparing
+    example: '"1.26.*"'
+    pattern: '^[0-9A-Za-z*][0-9A-Za-z.*_+!]*$'
+  environment:
+    kind: string
+    default: base
+    modifiable: false
+    summary: the conda environment the package belongs to (it must exist)
+    example: data
+    pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]*$'
+  channel:
+    kind: string
+    comparison: createOnly
+    summary: the channel to install from (conda install --channel)
+    example: conda-forge
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._/:-]*$'
+list:
+  argv: [conda, list, --name, "{{environment}}", --json]
+  json:
+    items: .
+    fields:
+      name: .name
+      version: .version
+create:
+  argv: [conda, install, --yes, --quiet, --name, "{{environment}}", {if: channel, then: [--channel, "{{channel}}"]},
+         {if: version, then: ["{{name}}={{version}}"], else: ["{{name}}"]}]
+  batch: [conda, install, --yes, --quiet, --name, "{{environment}}", {if: channel, then: [--channel, "{{channel}}"]},
+          {each: [{if: version, then: ["{{name}}={{version}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [conda, remove, --yes, --quiet, --name, "{{environment}}", "{{name}}"]
+  batch: [conda, remove, --yes, --quiet, --name, "{{environment}}", {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "cursor-extension": #"""
+name: cursor-extension
+summary: an extension of Cursor, installed with its `cursor` command
+description: |
+  One extension, by its publisher.name ID, in Cursor's extensions directory. Refresh runs
+  `cursor --list-extensions --show-versions` once for every cursor-extension resource; IDs compare without regard to
+  case, as the marketplace does. `source` installs a local .vsix file instead of the marketplace's copy.
+os: [linux, macos]
+requires: [cursor]
+root: false
+lockGroup: cursor
+packageList: true
+keyMatch: caseInsensitive
+example: |
+  - type: cursor-extension
+    packages: [editorconfig.editorconfig, esbenp.prettier-vscode]
+  - type: cursor-extension
+    name: rust-lang.rust-analyzer
+    version: 0.3.2180
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the extension's ID, publisher.name
+    example: esbenp.prettier-vscode
+    pattern: '^[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9._-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the exact version to install (ID@VERSION); '*' and '?' match any text when comparing
+    example: 0.3.2180
+    pattern: '^[0-9][0-9A-Za-z.*?+-]*$'
+  source:
+    kind: path
+    comparison: createOnly
+    summary: a local .vsix file installed instead of the marketplace's extension
+    example: ./vendor/my-extension-1.0.0.vsix
+list:
+  argv: [cursor, --list-extensions, --show-versions]
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9._-]*)@(?<version>\S+)$'
+create:
+  argv: [cursor, --force, --install-extension,
+         {if: source, then: ["{{source}}"], else: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]
+  batch: [cursor, --force, {each: [--install-extension,
+          {if: source, then: ["{{source}}"], else: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]}]
+destroy:
+  argv: [cursor, --uninstall-extension, "{{name}}"]
+  batch: [cursor, {each: [--uninstall-extension, "{{name}}"]}]
+modify: create
+timeout: 900
+
+"""#,
+        "dnf": #"""
+name: dnf
+summary: a Fedora, RHEL or CentOS package installed with dnf
+description: |
+  One RPM package installed from the configured repositories. Refresh runs one `rpm -qa` for every dnf
+  resource (the RPM database is what dnf installs into), reading NAME and VERSION-RELEASE. A version pins
+  `dnf install NAME-VERSION`.
+os: [linux]
+requires: [dnf, rpm]
+root: true
+lockGroup: rpm
+packageList: true
+keyMatch: exact
+example: |
+  - type: dnf
+    packages: [git, ripgrep, tmux]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name
+    example: ripgrep
+    pattern: '^[A-Za-z0-9_+][A-Za-z0-9._+-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: VERSION-RELEASE to install (14.1.0-1.fc40); '*' and '?' match any text
+    example: '"14.1.*"'
+    pattern: '^[0-9A-Za-z][0-9A-Za-z.*?_+~^-]*$'
+list:
+  argv: [rpm, -qa, --queryformat, '%{NAME}\t%{VERSION}-%{RELEASE}\n']
+  lines:
+    pattern: '^(?<name>[^\t]+)\t(?<version>[^\t]+)$'
+create:
+  argv: [dnf, install, --assumeyes, --quiet, {if: version, then: ["{{name}}-{{version}}"], else: ["{{name}}"]}]
+  batch: [dnf, install, --assumeyes, --quiet, {each: [{if: version, then: ["{{name}}-{{version}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [dnf, remove, --assumeyes, --quiet, "{{name}}"]
+  batch: [dnf, remove, --assumeyes, --quiet, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "flatpak-remote": #"""
+name: flatpak-remote
+summary: a Flatpak remote (repository) such as Flathub
+description: |
+  One remote of the user's or the system's Flatpak installation. Refresh runs `flatpak remotes` once for every
+  flatpak-remote resource and reads each remote's name, URL and installation. `from` adds the remote from a
+  .flatpakrepo file (URL and key in one); `url` is then the repository URL that file names. A changed URL is set
+  in place with `flatpak remote-modify`.
+os: [linux]
+requires: [flatpak]
+root: false
+lockGroup: flatpak
+keyMatch: exact
+example: |
+  - type: flatpak-remote
+    name: flathub
+    url: https://dl.flathub.org/repo/
+    from: https://dl.flathub.org/repo/flathub.flatpakrepo
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the remote's name
+    example: flathub
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  url:
+    kind: string
+    required: true
+    summary: the repository's URL, as `flatpak remotes` shows it
+    example: https://dl.flathub.org/repo/
+    pattern: '^(https?|file)://\S+$'
+  from:
+    kind: string
+    comparison: createOnly
+    summary: a .flatpakrepo file to add the remote from (it carries the URL and the signing key)
+    example: https://dl.flathub.org/repo/flathub.flatpakrepo
+    pattern: '^(https?|file)://\S+$'
+  installation:
+    kind: string
+    default: user
+    allowed: [user, system]
+    modifiable: false
+    summary: the installation the remote belongs to; system needs root or polkit
+    example: user
+  gpgVerify:
+    kind: bool
+    default: true
+    comparison: createOnly
+    summary: false adds the remote with --no-gpg-verify (only for a repository you trust by other means)
+    example: "false"
+list:
+  argv: [flatpak, remotes, "--columns=name,url,options"]
+  lines:
+    pattern: '^(?<name>[^\t]+)\t(?<url>[^\t]+)\t(?<installation>user|system)\b'
+create:
+  argv: [flatpak, remote-add, --if-not-exists, "--{{installation}}", {if: gpgVerify, then: [], else: [--no-gpg-verify]},
+         {if: from, then: [--from, "{{name}}", "{{from}}"], else: ["{{name}}", "{{url}}"]}]
+destroy:
+  argv: [flatpak, remote-delete, "--{{installation}}", "{{name}}"]
+modify:
+  argv: [flatpak, remote-modify, "--{{installation}}", "--url={{url}}", "{{name}}"]
+
+"""#,
+        "flatpak": #"""
+name: flatpak
+summary: a Flatpak application installed from a remote
+description: |
+  One application, by its ID, in the user's or the system's Flatpak installation. Refresh runs
+  `flatpak list --app` once for every flatpak resource and reads the ID, branch, origin and installation of
+  each. The remote must already exist (see flatpak-remote).
+os: [linux]
+requires: [flatpak]
+root: false
+lockGroup: flatpak
+packageList: true
+keyMatch: exact
+example: |
+  - type: flatpak
+    packages: [org.gnome.Calculator, org.mozilla.firefox]
+  - type: flatpak
+    name: com.visualstudio.code
+    remote: flathub
+    installation: system
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the application ID
+    example: org.gnome.Calculator
+    pattern: '^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$'
+  remote:
+    kind: string
+    default: flathub
+    comparison: createOnly
+    summary: the remote to install from
+    example: flathub
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  branch:
+    kind: string
+    comparison: createOnly
+    summary: the branch to install (stable unless the remote says otherwise)
+    example: stable
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  installation:
+    kind: string
+    default: user
+    allowed: [user, system]
+    modifiable: false
+    summary: the installation it goes into; system needs root or polkit
+    example: user
+list:
+  argv: [flatpak, list, --app, "--columns=application,branch,origin,installation"]
+  lines:
+    pattern: '^(?<name>[^\t]+)\t(?<branch>[^\t]*)\t(?<remote>[^\t]*)\t(?<installation>user|system)$'
+create:
+  argv: [flatpak, install, --noninteractive, "--{{installation}}", "{{remote}}",
+         {if: branch, then: ["app/{{name}}//{{branch}}"], else: ["{{name}}"]}]
+  batch: [flatpak, install, --noninteractive, "--{{installation}}", "{{remote}}",
+          {each: [{if: branch, then: ["app/{{name}}//{{branch}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [flatpak, uninstall, --noninteractive, "--{{installation}}", "{{name}}"]
+  batch: [flatpak, uninstall, --noninteractive, "--{{installation}}", {each: ["{{name}}"]}]
+modify: recreate
+timeout: 3600
+
+"""#,
+        "gem": #"""
+name: gem
+summary: a Ruby gem installed with gem install
+description: |
+  One gem in RubyGems' GEM_HOME (set GEM_HOME, or `gem: --user-install` in ~/.gemrc, to keep it in your home).
+  `source` installs a local .gem file made by `gem build` instead of rubygems.org; the key is still the gem's
+  name. Refresh runs `gem list --local` once for every gem resource and compares the newest installed version.
+  Removal uninstalls every version and its programs.
+os: [linux, macos]
+requires: [gem]
+root: false
+lockGroup: gem
+packageList: true
+keyMatch: exact
+example: |
+  - type: gem
+    packages: [bundler, rubocop]
+  - type: gem
+    name: rails
+    version: 7.2.1
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the gem's name on rubygems.org (or in `source`)
+    example: rubocop
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  version:
+    kind: string
+    summary: the exact version to install (gem install --version)
+    example: 7.2.1
+    pattern: '^[0-9][0-9A-Za-z.]*$'
+  source:
+    kind: path
+    comparison: createOnly
+    summary: a local .gem file (made by `gem build`) installed instead of the rubygems.org gem
+    example: ./vendor/my-tool-0.1.0.gem
+list:
+  argv: [gem, list, --local]
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*) \((?:default: )?(?<version>[0-9][0-9A-Za-z.]*)'
+create:
+  argv: [gem, install, --no-document, {if: version, then: [--version, "{{version}}"]},
+         {if: source, then: ["{{source}}"], else: ["{{name}}"]}]
+  batch: [gem, install, --no-document,
+          {each: [{if: source, then: ["{{source}}"], else: [{if: version, then: ["{{name}}:{{version}}"], else: ["{{name}}"]}]}]}]
+destroy:
+  argv: [gem, uninstall, --all, --executables, --ignore-dependencies, "{{name}}"]
+  batch: [gem, uninstall, --all, --executables, --ignore-dependencies, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "gh-extension": #"""
+name: gh-extension
+summary: a GitHub CLI extension installed with gh extension install
+description: |
+  One extension, by its OWNER/gh-NAME repository, in gh's extensions directory. Refresh runs
+  `gh extension list` once for every gh-extension resource and reads each extension's repository and
+  version (a release tag, or a commit for script extensions). `version` pins the tag or commit.
+os: [linux, macos]
+requires: [gh]
+root: false
+lockGroup: gh
+packageList: true
+keyMatch: caseInsensitive
+example: |
+  - type: gh-extension
+    packages: [dlvhdr/gh-dash, github/gh-copilot]
+  - type: gh-extension
+    name: seachicken/gh-poi
+    version: v0.12.0
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the extension's repository, OWNER/gh-NAME
+    example: dlvhdr/gh-dash
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*/gh-[A-Za-z0-9_.-]+$'
+  version:
+    kind: string
+    comparison: versionPattern
+    modifiable: false
+    summary: the release tag or commit to pin (gh extension install --pin); '*' and '?' match any text when comparing
+    example: v4.7.0
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._*?+-]*$'
+list:
+  argv: [gh, extension, list]
+  env: {GH_NO_UPDATE_NOTIFIER: "1", GH_PROMPT_DISABLED: "1", NO_COLOR: "1"}
+  lines:
+    pattern: '^gh [^\t]+\t(?<name>[A-Za-z0-9][A-Za-z0-9_.-]*/gh-[A-Za-z0-9_.-]+)\t(?<version>[^\t]*)'
+create:
+  argv: [gh, extension, install, "{{name}}", {if: version, then: [--pin, "{{version}}"]}]
+destroy:
+  argv: [gh, extension, remove, "{{name}}"]
+modify: recreate
+timeout: 600
+
+"""#,
+        "go-install": #"""
+name: go-install
+summary: a Go program installed with go install
+description: |
+  One program built by `go install PACKAGE@VERSION` into ~/go/bin (tend reads that directory; keep GOBIN unset
+  or pointing there). Refresh runs `go version -m ~/go/bin` once for every go-install resource and reads the
+  package path each program was built from. Go records no "installed" list of its own, so removal deletes
+  the program file, whose name is `binary` (the last element of the package path unless the package says
+  otherwise). The version is used to install only: go keeps no pinned version to compare against.
+  GOPROXY, GOFLAGS and friends come from tend's environment (a local file:// proxy works).
+os: [linux, macos]
+requires: [go]
+root: false
+lockGroup: go
+keyMatch: exact
+import: false
+example: |
+  - type: go-install
+    name: golang.org/x/tools/gopls
+    binary: gopls
+    version: latest
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package path of the main package
+    example: golang.org/x/tools/gopls
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._~/-]*$'
+  binary:
+    kind: string
+    required: true
+    summary: the program's file name in ~/go/bin, which removal deletes
+    example: gopls
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  version:
+    kind: string
+    comparison: createOnly
+    default: latest
+    summary: the module version to install (v1.2.3, latest, or a commit)
+    example: v0.16.2
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$'
+list:
+  argv: [go, version, -m, "{{host.home}}/go/bin"]
+  exitCodes: [0, 1]
+  lines:
+    pattern: '^\tpath\t(?<name>\S+)$'
+create:
+  argv: [go, install, "{{name}}@{{version}}"]
+destroy:
+  argv: [rm, -f, --, "{{host.home}}/go/bin/{{binary}}"]
+modify: create
+timeout: 3600
+
+"""#,
+        "helm-plugin": #"""
+name: helm-plugin
+summary: a Helm plugin installed with helm plugin install
+description: |
+  One plugin in Helm's plugins directory (HELM_PLUGINS). Refresh runs `helm plugin list` once for every
+  helm-plugin resource and reads each plugin's name and version. The plugin is installed from `url` (a git
+  repository, an archive URL or a local directory); `ref` picks a tag of a git repository.
+os: [linux, macos]
+requires: [helm]
+root: false
+lockGroup: helm
+keyMatch: exact
+import: false
+example: |
+  - type: helm-plugin
+    name: diff
+    url: https://github.com/databus23/helm-diff
+    ref: v3.9.11
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the plugin's name, as its plugin.yaml and `helm plugin list` say it
+    example: diff
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$'
+  url:
+    kind: string
+    required: true
+    comparison: createOnly
+    summary: where to install the plugin from (git repository, archive URL or local directory)
+    example: https://github.com/databus23/helm-diff
+    pattern: '^(https?|ssh|git|file)://\S+$|^/\S+$'
+  ref:
+    kind: string
+    comparison: createOnly
+    summary: the tag or branch of a git repository to install (helm plugin install --version)
+    example: v3.9.11
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._/+-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version the plugin must report (plugin.yaml); '*' and '?' match any text. Set `ref` to get it
+    example: '"3.9.*"'
+    pattern: '^[0-9A-Za-z*][0-9A-Za-z.*?+-]*$'
+list:
+  argv: [helm, plugin, list]
+  lines:
+    skip: 1
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9_.-]*)\s*\t(?<version>[^\t\s]+)\s*\t'
+create:
+  argv: [helm, plugin, install, "{{url}}", {if: ref, then: [--version, "{{ref}}"]}]
+destroy:
+  argv: [helm, plugin, uninstall, "{{name}}"]
+  batch: [helm, plugin, uninstall, {each: ["{{name}}"]}]
+modify: recreate
+timeout: 900
+
+"""#,
+        "krew-plugin": #"""
+name: krew-plugin
+summary: a kubectl plugin installed with krew
+description: |
+  One plugin from krew's index (`kubectl krew install ctx`), or from a custom index as INDEX/NAME. Refresh runs
+  `kubectl krew list` once for every krew-plugin resource; without a terminal it prints one plugin name per line.
+os: [linux, macos]
+requires: [kubectl, kubectl-krew]
+requiresHint: "install krew from https://krew.sigs.k8s.io/docs/user-guide/setup/install/ and put ~/.krew/bin on PATH"
+root: false
+lockGroup: krew
+packageList: true
+keyMatch: exact
+example: |
+  - type: krew-plugin
+    packages: [ctx, ns, neat]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the plugin's name in krew's index (INDEX/NAME for a custom index)
+    example: ctx
+    pattern: '^([A-Za-z0-9][A-Za-z0-9_-]*/)?[A-Za-z0-9][A-Za-z0-9_-]*$'
+list:
+  argv: [kubectl, krew, list]
+  lines:
+    pattern: '^(?<name>(?:[A-Za-z0-9][A-Za-z0-9_-]*/)?[A-Za-z0-9][A-Za-z0-9_-]*)$'
+create:
+  argv: [kubectl, krew, install, "{{name}}"]
+  batch: [kubectl, krew, install, {each: ["{{name}}"]}]
+destroy:
+  argv: [kubectl, krew, uninstall, "{{name}}"]
+  batch: [kubectl, krew, uninstall, {each: ["{{name}}"]}]
+modify: recreate
+timeout: 900
+
+"""#,
+        "mas": #"""
+name: mas
+summary: a Mac App Store application installed with mas
+description: |
+  One app, by its App Store ID (the number in its App Store URL), installed for the signed-in Apple ID.
+  Refresh runs `mas list` once for every mas resource and reads each app's ID, name and version. The app
+  must have been bought (or "got") once with that Apple ID. Removal (`mas uninstall`) needs root on recent
+  macOS, so run `tend destroy` with sudo for it.
+os: [macos]
+requires: [mas]
+root: false
+lockGroup: mas
+packageList: true
+keyMatch: exact
+example: |
+  - type: mas
+    packages: ["497799835", "1333542190"]
+  - type: mas
+    id: xcode
+    name: "497799835"
+    title: Xcode
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the app's App Store ID
+    example: '"497799835"'
+    pattern: '^[0-9]+$'
+  title:
+    kind: string
+    comparison: createOnly
+    summary: the app's name, for readers of the config; the ID is what installs it
+    example: Xcode
+  version:
+    kind: string
+    comparison: createOnly
+    summary: not used to install (the App Store serves its current version); tend reports the installed version here
+    example: "16.1"
+list:
+  argv: [mas, list]
+  lines:
+    pattern: '^\s*(?<name>[0-9]+)\s+(?<title>.+?)\s+\((?<version>[^()]+)\)\s*$'
+create:
+  argv: [mas, install, "{{name}}"]
+  batch: [mas, install, {each: ["{{name}}"]}]
+destroy:
+  argv: [mas, uninstall, "{{name}}"]
+modify: recreate
+timeout: 3600
+
+"""#,
+        "mise": #"""
+name: mise
+summary: a tool version set globally with mise (node, python, go, ...)
+description: |
+  One tool in mise's global config (~/.config/mise/config.toml), installed: `mise use --global TOOL@VERSION`.
+  Refresh runs `mise ls --global --json` once for every mise resource and compares the version the config
+  requests (`20`, `lts`, `3.12.1`), not the one it resolved to. Removal takes the tool out of the global config
+  (`mise use --global --remove`); installed files stay for mise to prune.
+os: [linux, macos]
+requires: [mise]
+root: false
+lockGroup: mise
+keyMatch: exact
+example: |
+  - type: mise
+    name: node
+    version: "22"
+  - type: mise
+    name: python
+    version: "3.12"
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the tool, as mise names it (node, python, go, or a backend like cargo:ripgrep)
+    example: node
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]*$'
+  version:
+    kind: string
+    default: latest
+    summary: the version the global config requests (a prefix like 22, lts, latest, or an exact version)
+    example: '"22"'
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._:+-]*$'
+list:
+  argv: [mise, ls, --global, --json]
+  env: {NO_COLOR: "1", MISE_YES: "1"}
+  json:
+    items: .
+    fields:
+      name: $key
+      version: .0.requested_version
+create:
+  argv: [mise, use, --global, --yes, "{{name}}@{{version}}"]
+  batch: [mise, use, --global, --yes, {each: ["{{name}}@{{version}}"]}]
+destroy:
+  argv: [mise, use, --global, --yes, --remove, "{{name}}"]
+modify: create
+timeout: 3600
+
+"""#,
+        "npm": #"""
+name: npm
+summary: a Node.js package installed globally with npm
+description: |
+  One package in npm's global prefix (`npm config get prefix`; set NPM_CONFIG_PREFIX or `prefix` in ~/.npmrc
+  to keep it in your home). `source` installs from a local package directory or `npm pack` tarball instead of
+  the registry; the key is still the package name, which must be the name in that package's package.json.
+  Refresh runs `npm ls --global --depth=0 --json` once for every npm resource.
+os: [linux, macos]
+requires: [npm]
+root: false
+lockGroup: npm
+packageList: true
+keyMatch: exact
+example: |
+  - type: npm
+    packages: [typescript, prettier]
+  - type: npm
+    name: eslint
+    version: "9.*"
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name on the npm registry (or in the package.json of `source`)
+    example: typescript
+    pattern: '^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version to install (an npm range); '*' and '?' match any text when comparing
+    example: '"5.*"'
+    pattern: '^[0-9A-Za-z*^~<>=][0-9A-Za-z.*?+_^~<>= -]*$'
+  source:
+    kind: path
+    comparison: createOnly
+    summary: a local package directory or .tgz made by `npm pack`, installed instead of the registry's package
+    example: ./vendor/my-cli-1.0.0.tgz
+list:
+  argv: [npm, ls, --global, --depth=0, --json]
+  exitCodes: [0, 1, 254]   # 254 (ENOENT): the global prefix does not exist yet, so nothing is installed
+  env: {NO_COLOR: "1", NPM_CONFIG_FUND: "false", NPM_CONFIG_UPDATE_NOTIFIER: "false"}
+  json:
+    items: .dependencies
+    fields:
+      name: $key
+      version: .version
+create:
+  argv: [npm, install, --global, --no-fund, --no-audit,
+         {if: source, then: ["{{name}}@file:{{source}}"],
+          else: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]
+  batch: [npm, install, --global, --no-fund, --no-audit,
+          {each: [{if: source, then: ["{{name}}@file:{{source}}"],
+                   else: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]}]
+destroy:
+  argv: [npm, uninstall, --global, "{{name}}"]
+  batch: [npm, uninstall, --global, {each: ["{{name}}"]}]
+modify: create
+batchSize: 50
+timeout: 600
+
+"""#,
+        "pacman": #"""
+name: pacman
+summary: an Arch Linux package installed with pacman
+description: |
+  One package installed from the sync repositories. Refresh runs `pacman -Q` once for every pacman resource.
+  pacman installs the repositories' current version only, so there is no version to pin; the installed
+  version is reported as an output.
+os: [linux]
+requires: [pacman]
+root: true
+lockGroup: pacman
+packageList: true
+keyMatch: exact
+example: |
+  - type: pacman
+    packages: [git, ripgrep, tmux]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name
+    example: ripgrep
+    pattern: '^[a-z0-9@_+][a-z0-9@._+-]*$'
+  version:
+    kind: string
+    comparison: createOnly
+    summary: not used to install (pacman installs the repositories' current version); tend reports the installed version here
+    example: 14.1.1-1
+    pattern: '^[0-9A-Za-z][0-9A-Za-z.:_+~-]*$'
+list:
+  argv: [pacman, -Q, --color, never]
+  lines:
+    pattern: '^(?<name>\S+) (?<version>\S+)$'
+create:
+  argv: [pacman, -S, --needed, --noconfirm, --noprogressbar, "{{name}}"]
+  batch: [pacman, -S, --needed, --noconfirm, --noprogressbar, {each: ["{{name}}"]}]
+destroy:
+  argv: [pacman, -R, --noconfirm, --noprogressbar, "{{name}}"]
+  batch: [pacman, -R, --noconfirm, --noprogressbar, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "pnpm": #"""
+name: pnpm
+summary: a Node.js package installed globally with pnpm
+description: |
+  One package in pnpm's global directory (`pnpm root --global`; PNPM_HOME must be set, as `pnpm setup` does).
+  Refresh runs `pnpm ls --global --depth=0 --json` once for every pnpm resource (its text form changed between
+  pnpm versions; the JSON did not).
+os: [linux, macos]
+requires: [pnpm]
+root: false
+lockGroup: pnpm
+packageList: true
+keyMatch: exact
+example: |
+  - type: pnpm
+    packages: [typescript, "@biomejs/biome"]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name on the npm registry
+    example: typescript
+    pattern: '^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version to install (an npm range); '*' and '?' match any text when comparing
+    example: '"5.*"'
+    pattern: '^[0-9A-Za-z*^~<>=][0-9A-Za-z.*?+_^~<>= -]*$'
+list:
+  argv: [pnpm, ls, --global, --depth=0, --json]
+  env: {NO_COLOR: "1"}
+  json:
+    items: .0.dependencies
+    fields:
+      name: $key
+      version: .version
+create:
+  argv: [pnpm, add, --global, {if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]
+  batch: [pnpm, add, --global, {each: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [pnpm, remove, --global, "{{name}}"]
+  batch: [pnpm, remove, --global, {each: ["{{name}}"]}]
+modify: create
+
+"""#,
+        "pyenv-version": #"""
+name: pyenv-version
+summary: a Python version built and installed with pyenv
+description: |
+  One Python in pyenv's versions directory (`pyenv install 3.12.7`). Refresh runs `pyenv versions --bare`
+  once for every pyenv-version resource (virtualenvs, listed as VERSION/envs/NAME, are not versions and are
+  left out). Choosing the global version is `pyenv global`'s job, not this type's.
+os: [linux, macos]
+requires: [pyenv]
+root: false
+lockGroup: pyenv
+packageList: true
+keyMatch: exact
+example: |
+  - type: pyenv-version
+    packages: ["3.12.7", "3.13.0"]
+parameters:
+  version:
+    kind: string
+    key: true
+    summary: the version to build, as `pyenv install --list` names it (3.12.7, pypy3.10-7.3.17)
+    example: "3.12.7"
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$'
+list:
+  argv: [pyenv, versions, --bare, --skip-aliases]
+  lines:
+    pattern: '^(?<version>[A-Za-z0-9][A-Za-z0-9._+-]*)$'
+create:
+  argv: [pyenv, install, --skip-existing, "{{version}}"]
+  batch: [pyenv, install, --skip-existing, {each: ["{{version}}"]}]
+destroy:
+  argv: [pyenv, uninstall, --force, "{{version}}"]
+  batch: [pyenv, uninstall, --force, {each: ["{{version}}"]}]
+modify: recreate
+timeout: 3600
+
+"""#,
+        "rustup-component": #"""
+name: rustup-component
+summary: a component (clippy, rustfmt, rust-src, ...) of a rustup toolchain
+description: |
+  One component of one toolchain. Refresh runs `rustup component list --installed --toolchain TOOLCHAIN` once
+  per distinct toolchain among the resources; a toolchain that is not installed lists nothing, so its components
+  read as absent. The host triple rustup adds to a name (`clippy-x86_64-unknown-linux-gnu`) is dropped; a
+  component for another target keeps its full name (`rust-std-wasm32-unknown-unknown`).
+  The key is the component name, so one config manages a component for one toolchain; give another toolchain's
+  copy its own `id`.
+os: [linux, macos]
+requires: [rustup]
+root: false
+lockGroup: rustup
+packageList: true
+keyMatch: exact
+example: |
+  - type: rustup-component
+    packages: [clippy, rustfmt]
+  - type: rustup-component
+    name: rust-src
+    toolchain: nightly
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the component's name, without the host triple
+    example: clippy
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  toolchain:
+    kind: string
+    default: stable
+    modifiable: false
+    summary: the toolchain the component belongs to
+    example: nightly
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+list:
+  argv: [rustup, component, list, --installed, --toolchain, "{{toolchain}}"]
+  exitCodes: [0, 1]
+  env: {RUSTUP_AUTO_INSTALL: "0"}
+  lines:
+    pattern: '^(?<name>[^ ]+?)(?:-(?:x86_64|aarch64|i686|i586|armv7|arm|riscv64gc|powerpc64le|powerpc64|powerpc|s390x|loongarch64|mips64el|mips64|mipsel|mips|sparcv9)-[^ ]+)?$'
+create:
+  argv: [rustup, component, add, --toolchain, "{{toolchain}}", "{{name}}"]
+  batch: [rustup, component, add, --toolchain, "{{toolchain}}", {each: ["{{name}}"]}]
+destroy:
+  argv: [rustup, component, remove, --toolchain, "{{toolchain}}", "{{name}}"]
+  batch: [rustup, component, remove, --toolchain, "{{toolchain}}", {each: ["{{name}}"]}]
+modify: recreate
+
+"""#,
+        "rustup-toolchain": #"""
+name: rustup-toolchain
+summary: a Rust toolchain installed with rustup
+description: |
+  One toolchain (`stable`, `nightly-2025-01-01`, `1.84.0`) in rustup's home. Refresh runs
+  `rustup toolchain list` once for every rustup-toolchain resource; the host triple rustup adds to each name
+  (`stable-x86_64-unknown-linux-gnu`) is dropped, so write the channel or version alone.
+os: [linux, macos]
+requires: [rustup]
+root: false
+lockGroup: rustup
+packageList: true
+keyMatch: exact
+example: |
+  - type: rustup-toolchain
+    packages: [stable, nightly]
+  - type: rustup-toolchain
+    name: "1.84.0"
+    profile: minimal
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the toolchain's channel, version or dated nightly, without the host triple
+    example: stable
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$'
+  profile:
+    kind: string
+    comparison: createOnly
+    allowed: [minimal, default, complete]
+    summary: the set of components installed with it (rustup --profile)
+    example: minimal
+list:
+  argv: [rustup, toolchain, list]
+  env: {RUSTUP_AUTO_INSTALL: "0"}
+  lines:
+    pattern: '^(?<name>[^ ]+?)(?:-(?:x86_64|aarch64|i686|i586|armv7|arm|riscv64gc|powerpc64le|powerpc64|powerpc|s390x|loongarch64|mips64el|mips64|mipsel|mips|sparcv9)-[^ ]+)?(?: \([^)]*\))?$'
+create:
+  argv: [rustup, toolchain, install, --no-self-update, {if: profile, then: [--profile, "{{profile}}"]}, "{{name}}"]
+  batch: [rustup, toolchain, install, --no-self-update, {if: profile, then: [--profile, "{{profile}}"]},
+          {each: ["{{name}}"]}]
+destroy:
+  argv: [rustup, toolchain, uninstall, "{{name}}"]
+  batch: [rustup, toolchain, uninstall, {each: ["{{name}}"]}]
+modify: recreate
+timeout: 3600
+
+"""#,
+        "snap": #"""
+name: snap
+summary: a snap package installed with snapd
+description: |
+  One snap from the Snap Store. Refresh runs `snap list` once for every snap resource. The channel and
+  confinement are used to install; snapd refreshes installed snaps by itself, so a different version is no
+  change. The installed version is reported as an output.
+os: [linux]
+requires: [snap]
+root: true
+lockGroup: snap
+packageList: true
+keyMatch: exact
+example: |
+  - type: snap
+    packages: [jq, yq]
+  - type: snap
+    name: code
+    classic: true
+    channel: latest/stable
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the snap's name in the Snap Store
+    example: jq
+    pattern: '^[a-z0-9][a-z0-9-]*$'
+  version:
+    kind: string
+    comparison: createOnly
+    summary: not used to install (snapd follows the channel); tend reports the installed version here
+    example: "1.7.1"
+    pattern: '^[0-9A-Za-z][0-9A-Za-z.:_+~-]*$'
+  channel:
+    kind: string
+    comparison: createOnly
+    summary: the channel to track (snap install --channel), such as latest/stable or 1.x/edge
+    example: latest/stable
+    pattern: '^[a-z0-9][a-z0-9./_-]*$'
+  classic:
+    kind: bool
+    comparison: createOnly
+    default: false
+    summary: install with classic confinement (snap install --classic), which such snaps need
+    example: "true"
+list:
+  argv: [snap, list, --color=never, --unicode=never]
+  exitCodes: [0]
+  lines:
+    skip: 1
+    pattern: '^(?<name>[a-z0-9][a-z0-9-]*)\s+(?<version>\S+)\s+\S+\s+\S+\s+\S+'
+create:
+  argv: [snap, install, {if: classic, then: [--classic]}, {if: channel, then: ["--channel={{channel}}"]}, "{{name}}"]
+destroy:
+  argv: [snap, remove, "{{name}}"]
+  batch: [snap, remove, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "uv-tool": #"""
+name: uv-tool
+summary: a Python command-line tool installed in its own environment with uv tool install
+description: |
+  One tool in uv's tool directory (UV_TOOL_DIR, by default ~/.local/share/uv/tools) with its programs in
+  UV_TOOL_BIN_DIR (by default ~/.local/bin). Refresh runs `uv tool list` once for every uv-tool resource.
+  Names compare as PyPI compares them: case does not matter.
+os: [linux, macos]
+requires: [uv]
+root: false
+lockGroup: uv
+packageList: true
+keyMatch: caseInsensitive
+example: |
+  - type: uv-tool
+    packages: [ruff, httpie]
+  - type: uv-tool
+    name: black
+    version: "24.*"
+    python: "3.12"
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package's name on PyPI
+    example: ruff
+    pattern: '^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version to install (==VERSION; a trailing .* is a PEP 440 prefix match); '*' and '?' match any text when comparing
+    example: '"0.6.*"'
+    pattern: '^[0-9][0-9A-Za-z.*+!]*$'
+  python:
+    kind: string
+    comparison: createOnly
+    summary: the Python interpreter the tool's environment uses (uv tool install --python)
+    example: "3.12"
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._@+-]*$'
+list:
+  argv: [uv, tool, list, --color, never]
+  env: {NO_COLOR: "1"}
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*) v(?<version>[0-9][^ ]*)'
+create:
+  argv: [uv, tool, install, --color, never, {if: python, then: [--python, "{{python}}"]},
+         {if: version, then: ["{{name}}=={{version}}"], else: ["{{name}}"]}]
+destroy:
+  argv: [uv, tool, uninstall, --color, never, "{{name}}"]
+  batch: [uv, tool, uninstall, --color, never, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+        "vscode-extension": #"""
+name: vscode-extension
+summary: an extension of Visual Studio Code, installed with its `code` command
+description: |
+  One extension, by its publisher.name ID, in Visual Studio Code's extensions directory. Refresh runs
+  `code --list-extensions --show-versions` once for every vscode-extension resource; IDs compare without regard to
+  case, as the marketplace does. `source` installs a local .vsix file instead of the marketplace's copy.
+os: [linux, macos]
+requires: [code]
+root: false
+lockGroup: code
+packageList: true
+keyMatch: caseInsensitive
+example: |
+  - type: vscode-extension
+    packages: [editorconfig.editorconfig, esbenp.prettier-vscode]
+  - type: vscode-extension
+    name: rust-lang.rust-analyzer
+    version: 0.3.2180
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the extension's ID, publisher.name
+    example: esbenp.prettier-vscode
+    pattern: '^[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9._-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the exact version to install (ID@VERSION); '*' and '?' match any text when comparing
+    example: 0.3.2180
+    pattern: '^[0-9][0-9A-Za-z.*?+-]*$'
+  source:
+    kind: path
+    comparison: createOnly
+    summary: a local .vsix file installed instead of the marketplace's extension
+    example: ./vendor/my-extension-1.0.0.vsix
+list:
+  argv: [code, --list-extensions, --show-versions]
+  lines:
+    pattern: '^(?<name>[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9][A-Za-z0-9._-]*)@(?<version>\S+)$'
+create:
+  argv: [code, --force, --install-extension,
+         {if: source, then: ["{{source}}"], else: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]
+  batch: [code, --force, {each: [--install-extension,
+          {if: source, then: ["{{source}}"], else: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]}]
+destroy:
+  argv: [code, --uninstall-extension, "{{name}}"]
+  batch: [code, {each: [--uninstall-extension, "{{name}}"]}]
+modify: create
+timeout: 900
+
+"""#,
+        "yarn": #"""
+name: yarn
+summary: a Node.js package installed globally with Yarn classic (1.x)
+description: |
+  One package in Yarn 1's global folder (`yarn global dir`). Yarn 2 and later have no global packages.
+  Refresh runs `yarn global list` once for every yarn resource; it names only packages that have programs,
+  so a package without a `bin` reads as absent.
+os: [linux, macos]
+requires: [yarn]
+root: false
+lockGroup: yarn
+packageList: true
+keyMatch: exact
+example: |
+  - type: yarn
+    packages: [typescript, serve]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name on the npm registry
+    example: serve
+    pattern: '^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: the version to install (an npm range); '*' and '?' match any text when comparing
+    example: '"14.*"'
+    pattern: '^[0-9A-Za-z*^~<>=][0-9A-Za-z.*?+_^~<>= -]*$'
+list:
+  argv: [yarn, global, list, --no-progress]
+  env: {NO_COLOR: "1"}
+  lines:
+    pattern: '^info "(?<name>(?:@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*)@(?<version>[^"]+)" has binaries:$'
+create:
+  argv: [yarn, global, add, --no-progress, {if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]
+  batch: [yarn, global, add, --no-progress, {each: [{if: version, then: ["{{name}}@{{version}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [yarn, global, remove, --no-progress, "{{name}}"]
+  batch: [yarn, global, remove, --no-progress, {each: ["{{name}}"]}]
+modify: create
+
+"""#,
+        "zypper": #"""
+name: zypper
+summary: an openSUSE or SLES package installed with zypper
+description: |
+  One RPM package installed from the configured repositories. Refresh runs one `rpm -qa` for every zypper
+  resource, reading NAME and VERSION-RELEASE. A version pins `zypper install NAME=VERSION`.
+os: [linux]
+requires: [zypper, rpm]
+root: true
+lockGroup: rpm
+packageList: true
+keyMatch: exact
+example: |
+  - type: zypper
+    packages: [git, ripgrep, tmux]
+parameters:
+  name:
+    kind: string
+    key: true
+    summary: the package name
+    example: ripgrep
+    pattern: '^[A-Za-z0-9_+][A-Za-z0-9._+-]*$'
+  version:
+    kind: string
+    comparison: versionPattern
+    summary: VERSION-RELEASE to install (14.1.0-1.2); '*' and '?' match any text when comparing
+    example: 14.1.0-1.2
+    pattern: '^[0-9A-Za-z][0-9A-Za-z.*?_+~^-]*$'
+list:
+  argv: [rpm, -qa, --queryformat, '%{NAME}\t%{VERSION}-%{RELEASE}\n']
+  lines:
+    pattern: '^(?<name>[^\t]+)\t(?<version>[^\t]+)$'
+create:
+  argv: [zypper, --non-interactive, --quiet, install, {if: version, then: ["{{name}}={{version}}"], else: ["{{name}}"]}]
+  batch: [zypper, --non-interactive, --quiet, install, {each: [{if: version, then: ["{{name}}={{version}}"], else: ["{{name}}"]}]}]
+destroy:
+  argv: [zypper, --non-interactive, --quiet, remove, "{{name}}"]
+  batch: [zypper, --non-interactive, --quiet, remove, {each: ["{{name}}"]}]
+modify: create
+timeout: 1800
+
+"""#,
+    ]
 }
