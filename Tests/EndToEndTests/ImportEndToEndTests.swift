@@ -110,9 +110,9 @@ import TendTestSupport
     @Test func unknownAndNonImportableTypesAreUsageErrorsWithAHint() async throws {
         let home = try TemporaryHome()
         let tend = TendBinary(home: home)
-        let typo = try await tend.run(["import", "ap"])
+        let typo = try await tend.run(["import", "aptt"])
         #expect(typo.status == 64)
-        #expect(typo.stderr.contains("unknown type 'ap' (did you mean 'apt'?)"))
+        #expect(typo.stderr.contains("unknown type 'aptt' (did you mean 'apt'?)"))
         let file = try await tend.run(["import", "file"])
         #expect(file.status == 64)
         #expect(file.stderr.contains("type file cannot list what this machine has"))
