@@ -25,10 +25,11 @@ enum ImportSelection {
         return names
     }
 
-    /// Says on standard error what each type found or why it found nothing. Types nobody named that have no
-    /// tool here are summed up in one line rather than listed one by one.
+    /// Says on standard error what each type found or why it found nothing. Types nobody named that found
+    /// nothing, or have no tool here, are summed up in a line each rather than listed one by one.
     static func reportProblems(_ found: [ImportedType], named: Bool) {
         var quiet: [String] = []
+        var empty: [String] = []
         for type in found {
             if let problem = type.problem {
                 if named {
@@ -36,11 +37,16 @@ enum ImportSelection {
                 } else {
                     quiet.append(type.name)
                 }
+            } else if type.resources.isEmpty && !named {
+                empty.append(type.name)
             } else {
                 let count = type.resources.count
                 Terminal.write("tend import: \(type.name): \(count) resource\(count == 1 ? "" : "s")\n",
                                to: .standardError)
             }
+        }
+        if !empty.isEmpty {
+            Terminal.write("tend import: nothing found for \(empty.joined(separator: ", "))\n", to: .standardError)
         }
         if !quiet.isEmpty {
             Terminal.write("tend import: nothing listed for \(quiet.joined(separator: ", ")) (tool missing or "
