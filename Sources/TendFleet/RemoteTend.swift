@@ -6,7 +6,12 @@ enum RemoteTend {
     static func find(on connection: SSHConnection, hostName: String, version: String) async throws(FleetError) -> String {
         for program in [RemoteLayout.defaultTend, "tend"] {
             let result = try await connection.run([program, "--version"], timeout: 60)
-            if result.status == 127 || result.status == 126 { continue }
+            if result.status == 127 { continue }
+            // 126: there but not runnable (no execute bit, a binary for another machine, "Text file busy").
+            if result.status == 126 {
+                throw .remoteTend(host: hostName, message: "'\(program)' is on the host but cannot run: "
+                                  + result.tail(lines: 2) + "; run 'tend fleet bootstrap \(hostName)' to copy this one")
+            }
             if result.status == 255 {
                 throw .connection(host: hostName, message: "ssh failed: " + result.tail(lines: 2))
             }

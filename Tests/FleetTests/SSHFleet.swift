@@ -93,17 +93,24 @@ final class SSHFleet: @unchecked Sendable {
     /// bytes, owned by the user, mode 0755). Copied here by root rather than over ssh: on a loaded machine
     /// each ssh copy of the debug binary takes half a minute; `bootstrapCopiesThisBinaryCheckedByDigest` runs
     /// the real command.
+    ///
+    /// `install` writes each copy in a process of its own: a write descriptor held by this (multi-threaded) test
+    /// process could leak into a child that another test forks meanwhile, and a binary open for writing anywhere
+    /// cannot be run ("Text file busy"), which the fleet reads as "no tend on the host".
     func installTend() throws {
-        let binary = try Data(contentsOf: URL(fileURLWithPath: BuiltTend.path ?? ""))
         for user in users {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/install")
+            process.arguments = ["-D", "-m", "0755", "-o", String(user.uid), "-g", String(user.gid), "--",
+                                 BuiltTend.path ?? "", user.home + "/.local/bin/tend"]
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: user.home + "/.local/bin/tend"])
+            }
             for directory in [".local", ".local/bin"] {
-                mkdir(user.home + "/" + directory, 0o755)
                 try user.own(user.home + "/" + directory)
             }
-            let path = user.home + "/.local/bin/tend"
-            try binary.write(to: URL(fileURLWithPath: path))
-            chmod(path, 0o755)
-            try user.own(path)
         }
     }
 

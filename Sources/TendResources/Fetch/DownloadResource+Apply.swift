@@ -64,17 +64,11 @@ extension DownloadResource {
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "overwrite")
                 newMode = mode ?? status.mode
                 if host.isRoot { owner = FileOwner(uid: status.uid, gid: status.gid) }
-            case .symlink:
-                // The rename replaces the link itself, never what it points to.
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-            case .directory:
-                guard directory.isEmptyDirectory(name) else {
-                    throw ApplyFailure("\(shown) is a directory; tend will not replace it with a download")
-                }
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-                try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a download", host: host)
-            case .other:
-                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other, at: path)); tend will not replace it with a download")
+            case .symlink, .directory, .other:
+                try ResourcePaths.makeWay(at: path, name: name, in: directory, kind: status.kind,
+                                          replacement: "a download",
+                                          directoryRefusal: "\(shown) is a directory; tend will not replace it with a download",
+                                          request: request, context: context)
             }
         }
         guard let bytes else { throw ApplyFailure("\(shown) changed while tend downloaded it; run tend again") }

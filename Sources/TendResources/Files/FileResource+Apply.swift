@@ -62,17 +62,10 @@ extension FileResource {
                 newMode = mode ?? status.mode
                 // The new inode is tend's; give it to whoever owned the file it replaces.
                 if host.isRoot { inherited = FileOwner(uid: status.uid, gid: status.gid) }
-            case .symlink:
-                // The rename replaces the link itself, never what it points to.
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-            case .directory:
-                guard directory.isEmptyDirectory(name) else {
-                    throw ApplyFailure("\(shown) is a directory; tend will not replace it with a file")
-                }
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-                try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a file", host: host)
-            case .other:
-                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other, at: path)); tend will not replace it with a file")
+            case .symlink, .directory, .other:
+                try ResourcePaths.makeWay(at: path, name: name, in: directory, kind: status.kind, replacement: "a file",
+                                          directoryRefusal: "\(shown) is a directory; tend will not replace it with a file",
+                                          request: request, context: context)
             }
         }
         let owner = requested.filled(from: inherited)

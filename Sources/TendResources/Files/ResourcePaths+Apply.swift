@@ -159,6 +159,26 @@ extension ResourcePaths {
     }
 
     /// Removes the empty directory `name` so that a file or link can take its place.
+    /// Clears the way for `replacement` where something of another kind stands at `path`: a file or a link is kept
+    /// in backups (the rename then replaces it, never what a link points to), an empty directory is kept and
+    /// removed, and a directory with files or anything else is refused. `directoryRefusal` is the type's own
+    /// sentence for a directory with files, the one its plan check gives.
+    static func makeWay(at path: String, name: String, in directory: DirectoryHandle, kind: FileStatus.Kind,
+                        replacement: String, directoryRefusal: String, request: ChangeRequest,
+                        context: ApplyContext) throws {
+        switch kind {
+        case .file, .symlink:
+            try keepOriginal(path, request: request, context: context, action: "replace")
+        case .directory:
+            guard directory.isEmptyDirectory(name) else { throw ApplyFailure(directoryRefusal) }
+            try keepOriginal(path, request: request, context: context, action: "replace")
+            try removeEmptyDirectory(name, in: directory, replacement: replacement, host: context.host)
+        case .other:
+            throw ApplyFailure("\(shown(path, host: context.host)) is \(noun(.other, at: path)); tend will not "
+                               + "replace it with \(replacement)")
+        }
+    }
+
     static func removeEmptyDirectory(_ name: String, in directory: DirectoryHandle, replacement: String, host: Machine) throws {
         guard directory.isEmptyDirectory(name) else {
             throw ApplyFailure("\(shown(directory.pathOf(name), host: host)) is a directory with files in it; "

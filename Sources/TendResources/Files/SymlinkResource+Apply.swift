@@ -27,16 +27,11 @@ extension SymlinkResource {
             case .symlink:
                 if let stored = directory.readLink(name), ResourcePaths.linkTarget(stored, link: path) == target { return }
                 try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-            case .file:
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-            case .directory:
-                guard directory.isEmptyDirectory(name) else {
-                    throw ApplyFailure("\(shown) is a directory with files in it; tend will not replace it with a link")
-                }
-                try ResourcePaths.keepOriginal(path, request: request, context: context, action: "replace")
-                try ResourcePaths.removeEmptyDirectory(name, in: directory, replacement: "a link", host: host)
-            case .other:
-                throw ApplyFailure("\(shown) is \(ResourcePaths.noun(.other, at: path)); tend will not replace it with a link")
+            case .file, .directory, .other:
+                try ResourcePaths.makeWay(at: path, name: name, in: directory, kind: status.kind, replacement: "a link",
+                                          directoryRefusal: "\(shown) is a directory with files in it; tend will not "
+                                              + "replace it with a link",
+                                          request: request, context: context)
             }
         }
         do {

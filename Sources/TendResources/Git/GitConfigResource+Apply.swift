@@ -25,15 +25,7 @@ extension GitConfigResource {
     public var putsBackItself: Bool { true }
 
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            do {
-                outcomes[request.address] = .success(try await apply(request, context: context))
-            } catch {
-                outcomes[request.address] = .failure(Self.failure(error, request: request))
-            }
-        }
-        return outcomes
+        await applyOneByOne(requests, failure: { Self.failure($1, request: $0) }) { try await apply($0, context: context) }
     }
 
     private func apply(_ request: ChangeRequest, context: ApplyContext) async throws -> ChangeResult {

@@ -10,18 +10,12 @@ extension DconfResource {
     public var putsBackItself: Bool { true }
 
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            do {
-                outcomes[request.address] = .success(try await apply(request, context: context))
-            } catch {
-                let failure = ApplyFailure(error: error)
-                outcomes[request.address] = .failure(ApplyFailure(
-                    "could not \(request.operation == .destroy ? "reset" : "write") dconf \(Self.path(of: request.resource)): "
-                        + failure.message + Self.busHint(context.host), retryable: failure.retryable))
-            }
-        }
-        return outcomes
+        await applyOneByOne(requests, failure: { request, error in
+            let failure = ApplyFailure(error: error)
+            return ApplyFailure(
+                "could not \(request.operation == .destroy ? "reset" : "write") dconf \(Self.path(of: request.resource)): "
+                    + failure.message + Self.busHint(context.host), retryable: failure.retryable)
+        }) { try await apply($0, context: context) }
     }
 
     private func apply(_ request: ChangeRequest, context: ApplyContext) async throws -> ChangeResult {

@@ -12,19 +12,12 @@ extension GsettingsResource {
     public var putsBackItself: Bool { true }
 
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            let key = Self.key(of: request.resource)
-            do {
-                outcomes[request.address] = .success(try await apply(request, context: context))
-            } catch {
-                outcomes[request.address] = .failure(ApplyFailure(
-                    "could not \(request.operation == .destroy ? "reset" : "set") gsettings \(key): "
-                        + "\(ApplyFailure(error: error).message)" + DconfResource.busHint(context.host),
-                    retryable: ApplyFailure(error: error).retryable))
-            }
-        }
-        return outcomes
+        await applyOneByOne(requests, failure: { request, error in
+            let failure = ApplyFailure(error: error)
+            return ApplyFailure(
+                "could not \(request.operation == .destroy ? "reset" : "set") gsettings \(Self.key(of: request.resource)): "
+                    + failure.message + DconfResource.busHint(context.host), retryable: failure.retryable)
+        }) { try await apply($0, context: context) }
     }
 
     private func apply(_ request: ChangeRequest, context: ApplyContext) async throws -> ChangeResult {

@@ -12,16 +12,9 @@ extension LoginShellResource {
     public func needsPrivilege(_ request: ChangeRequest, host: Machine) -> Bool { true }
 
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            do {
-                outcomes[request.address] = .success(try await apply(request, context: context))
-            } catch {
-                outcomes[request.address] = .failure(AccountLock.failure(
-                    error, "could not change the login shell of \(Self.user(of: request.resource))"))
-            }
-        }
-        return outcomes
+        await applyOneByOne(requests, failure: { request, error in
+            AccountLock.failure(error, "could not change the login shell of \(Self.user(of: request.resource))")
+        }) { try await apply($0, context: context) }
     }
 
     private func apply(_ request: ChangeRequest, context: ApplyContext) async throws -> ChangeResult {

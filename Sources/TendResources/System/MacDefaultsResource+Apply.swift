@@ -11,17 +11,11 @@ extension MacDefaultsResource {
     public var putsBackItself: Bool { true }
 
     public func apply(_ requests: [ChangeRequest], context: ApplyContext) async -> ChangeOutcomes {
-        var outcomes: ChangeOutcomes = [:]
-        for request in requests {
-            do {
-                outcomes[request.address] = .success(try await apply(request, context: context))
-            } catch {
-                let failure = ApplyFailure(error: error)
-                outcomes[request.address] = .failure(ApplyFailure(
-                    "could not change defaults \(Self.key(of: request.resource)): \(failure.message)", retryable: failure.retryable))
-            }
-        }
-        return outcomes
+        await applyOneByOne(requests, failure: { request, error in
+            let failure = ApplyFailure(error: error)
+            return ApplyFailure("could not change defaults \(Self.key(of: request.resource)): \(failure.message)",
+                                retryable: failure.retryable)
+        }) { try await apply($0, context: context) }
     }
 
     private func apply(_ request: ChangeRequest, context: ApplyContext) async throws -> ChangeResult {
