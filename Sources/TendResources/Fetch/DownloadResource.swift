@@ -79,12 +79,11 @@ public struct DownloadResource: ApplyingResourceType {
     }
 
     public func subject(of resource: ResourceSpec) -> String {
-        ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
-                              home: ResourcePaths.home(of: resource, "path"))
+        ResourcePaths.shownPath(of: resource)
     }
 
     public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
-        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+        ResourcePaths.footprint(of: resource, host: host)
     }
 
     public var keepsOriginals: Bool { true }

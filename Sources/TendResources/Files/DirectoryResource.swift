@@ -38,8 +38,7 @@ public struct DirectoryResource: ApplyingResourceType {
     }
 
     public func subject(of resource: ResourceSpec) -> String {
-        "directory " + ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
-                                             home: ResourcePaths.home(of: resource, "path"))
+        "directory " + ResourcePaths.shownPath(of: resource)
     }
 
     /// On a symlink to a directory, the footprint of the target: that is where tend sets mode and owner, so it is
@@ -61,8 +60,7 @@ public struct DirectoryResource: ApplyingResourceType {
 
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
-        let home = ResourcePaths.home(of: resource, "path")
-        let path = ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home)
+        let path = ResourcePaths.shownPath(of: resource)
         switch operation {
         case .create: return "Create directory \(path)"
         case .destroy: return "Remove directory \(path)"

@@ -127,12 +127,11 @@ public struct FileResource: ApplyingResourceType {
     }
 
     public func subject(of resource: ResourceSpec) -> String {
-        ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
-                              home: ResourcePaths.home(of: resource, "path"))
+        ResourcePaths.shownPath(of: resource)
     }
 
     public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
-        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+        ResourcePaths.footprint(of: resource, host: host)
     }
 
     public var keepsOriginals: Bool { true }
@@ -140,7 +139,7 @@ public struct FileResource: ApplyingResourceType {
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")
-        let path = ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home)
+        let path = ResourcePaths.shownPath(of: resource)
         let sensitive = resource.isSensitive("content") || resource.isSensitive("source")
         switch operation {
         case .create:

@@ -22,6 +22,16 @@ enum ResourcePaths {
     }
 
     /// The path with `~` for the home directory when the home is known.
+    /// The resource's `path` as plans show it: with `~` when the config wrote it under the home directory.
+    static func shownPath(of resource: ResourceSpec) -> String {
+        display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home(of: resource, "path"))
+    }
+
+    /// The footprint (`PathFootprint`) of what is at the resource's `path` now.
+    static func footprint(of resource: ResourceSpec, host: Machine) -> String? {
+        PathFootprint.of(absolute(resource, "path", home: host.home), files: host.files)
+    }
+
     static func display(_ path: String, home: String?) -> String {
         guard let home else { return path }
         return PathNormalizer.addressForm(path, home: home)

@@ -39,12 +39,11 @@ public struct SymlinkResource: ApplyingResourceType {
     }
 
     public func subject(of resource: ResourceSpec) -> String {
-        "link " + ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key,
-                                        home: ResourcePaths.home(of: resource, "path"))
+        "link " + ResourcePaths.shownPath(of: resource)
     }
 
     public func footprint(of resource: ResourceSpec, host: Machine) -> String? {
-        PathFootprint.of(ResourcePaths.absolute(resource, "path", home: host.home), files: host.files)
+        ResourcePaths.footprint(of: resource, host: host)
     }
 
     public var keepsOriginals: Bool { true }
@@ -52,7 +51,7 @@ public struct SymlinkResource: ApplyingResourceType {
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")
-        let path = ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home)
+        let path = ResourcePaths.shownPath(of: resource)
         let target = resource.parameters["target"].map { ResourcePaths.display($0.text, home: home) } ?? "?"
         switch operation {
         case .create: return "Link \(path) -> \(target)"

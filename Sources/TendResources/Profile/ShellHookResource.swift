@@ -81,7 +81,7 @@ public struct ShellHookResource: ImpliedResourceType {
     public func message(for operation: ResourceOperation, resource: ResourceSpec, changes: [ParameterChange],
                         observation: Observation?) -> String {
         let home = ResourcePaths.home(of: resource, "path")
-        let path = ResourcePaths.display(resource.parameters["path"]?.stringValue ?? resource.address.key, home: home)
+        let path = ResourcePaths.shownPath(of: resource)
         let profile = ResourcePaths.display(resource.parameters["sources"]?.stringValue ?? "tend's profile", home: home)
         let fish = resource.address.key.hasSuffix(".fish")
         let edited = observation?.parameters["block"]?.stringValue == Self.edited
