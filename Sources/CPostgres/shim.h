@@ -1,7 +1,19 @@
 // libpq's declarations only: nothing here links libpq. TendReport dlopen's it when a report URL is configured,
 // so a local run never maps libpq and its dependencies (GSSAPI, LDAP, OpenSSL). The typedefs give each function
 // it looks up a type the compiler checks against libpq's own prototype.
+#if __has_include(<postgresql/libpq-fe.h>)
 #include <postgresql/libpq-fe.h>
+#elif __has_include(<libpq-fe.h>)
+#include <libpq-fe.h>
+#else
+// No libpq headers on the include path (Homebrew's libpq is keg-only): the few declarations tend uses, as libpq
+// has declared them since 7.x. Nothing is linked either way; the library is found at run time.
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+typedef unsigned int Oid;
+typedef enum { CONNECTION_OK, CONNECTION_BAD } ConnStatusType;
+typedef enum { PGRES_EMPTY_QUERY = 0, PGRES_COMMAND_OK, PGRES_TUPLES_OK } ExecStatusType;
+#endif
 
 typedef PGconn *(*tend_pq_connectdb_params)(const char *const *keywords, const char *const *values, int expand_dbname);
 typedef ConnStatusType (*tend_pq_status)(const PGconn *conn);
