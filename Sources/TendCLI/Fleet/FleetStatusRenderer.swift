@@ -49,7 +49,7 @@ struct FleetStatusRenderer {
     }
 
     func text(_ runs: [FleetRunSummary], hostname: String, hostID: String) -> String {
-        var out = "\(TerminalText.escape(hostname)) (\(hostID)):\n"
+        let out = "\(TerminalText.escape(hostname)) (\(hostID)):\n"
         guard !runs.isEmpty else { return out + "  no runs reported\n" }
         var rows = [["RUN", "KIND", "RESULT", "STARTED", "CHANGED", "FAILED", "PENDING"]]
         for run in runs {

@@ -12,39 +12,12 @@ enum FolderTrust {
     /// Why `directory` (or a folder above it, on the written path or, through links, the real one) is not safe to
     /// take definitions from; nil when it is.
     static func distrust(_ directory: String) -> String? {
-        if let problem = distrust(walking: directory) { return problem }
-        // A link on the way (~/.config -> ~/dotfiles/config) leads elsewhere: the folders above its target count too.
-        guard let resolved = realpath(directory, nil) else { return nil }
-        defer { free(resolved) }
-        let real = String(cString: resolved)
-        return real == directory ? nil : distrust(walking: real)
-    }
-
-    private static func distrust(walking directory: String) -> String? {
-        var path = directory
-        var first = true
-        while !path.isEmpty {
-            var info = stat()
-            if lstat(path, &info) != 0 { return "\(path) cannot be examined" }
-            let kind = info.st_mode & S_IFMT
-            if kind == S_IFLNK {
-                // A link on the way must be ours; its target folder is checked as the walk goes on.
-                if !trusted(info) { return "\(path) is a link owned by user \(info.st_uid)" }
-                var target = stat()
-                if stat(path, &target) != 0 { return "\(path) is a broken link" }
-                info = target
-            }
-            if !trusted(info) { return "\(path) belongs to user \(info.st_uid), not to you or root" }
-            let writable = info.st_mode & mode_t(0o022) != 0
-            let sticky = info.st_mode & mode_t(S_ISVTX) != 0
-            // The types folder itself must be closed; a sticky folder above it (/tmp) stops others renaming ours.
-            if writable && (first || !sticky) { return "\(path) is writable by other users" }
-            first = false
-            if path == "/" { break }
-            let parent = (path as NSString).deletingLastPathComponent
-            path = parent.isEmpty ? "/" : parent
+        switch TrustedPath.firstProblem(directory) {
+        case .foreignOwner(let path, let uid, true)?: return "\(path) is a link owned by user \(uid)"
+        case .foreignOwner(let path, let uid, false)?: return "\(path) belongs to user \(uid), not to you or root"
+        case .writable(let path, _, _)?: return "\(path) is writable by other users"
+        case nil: return nil
         }
-        return nil
     }
 
     /// The text of a definition file: a regular file of at most `limit` bytes, owned by root or the acting
