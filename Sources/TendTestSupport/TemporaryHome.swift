@@ -24,8 +24,19 @@ public final class TemporaryHome: @unchecked Sendable {
         let full = path + "/" + relativePath
         try FileManager.default.createDirectory(atPath: PathNormalizer.directory(of: full),
                                                 withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: full))
-        if let mode { chmod(full, mode_t(mode)) }
+        // O_CLOEXEC: tests run in parallel in one process, and a write descriptor inherited by a child another
+        // test starts would keep a script written here "Text file busy" when it is run.
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode ?? 0o644))
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: full]) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: full]) }
+            written += count
+        }
+        if let mode { fchmod(fd, mode_t(mode)) }
         return full
     }
 
